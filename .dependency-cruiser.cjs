@@ -1,0 +1,40 @@
+// The import-direction rule (docs/ARCHITECTURE.md): core <- openapi/playbook/http <- checks <- runner
+// <- reporters <- cli. A layer may import only the layers listed as allowed for it.
+const allowed = {
+  core: ['core'],
+  openapi: ['core', 'openapi'],
+  playbook: ['core', 'playbook'],
+  http: ['core', 'http'],
+  checks: ['core', 'openapi', 'playbook', 'http', 'checks'],
+  runner: ['core', 'openapi', 'playbook', 'http', 'checks', 'runner'],
+  reporters: ['core', 'runner', 'reporters'],
+  demo: ['core', 'demo'],
+};
+
+const layers = ['core', 'openapi', 'playbook', 'http', 'checks', 'runner', 'reporters', 'demo', 'cli'];
+
+module.exports = {
+  forbidden: [
+    ...Object.entries(allowed).map(([layer, ok]) => ({
+      name: `${layer}-imports-only-${ok.join('-')}`,
+      severity: 'error',
+      comment: `src/${layer} may import only: ${ok.join(', ')} (see docs/ARCHITECTURE.md)`,
+      from: { path: `^src/${layer}/` },
+      to: { path: `^src/(?!(${ok.join('|')})/)(${layers.join('|')})/` },
+    })),
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'circular imports make the layers meaningless',
+      from: {},
+      to: { circular: true, dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

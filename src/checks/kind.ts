@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { CheckReport } from '../core/result.js';
+import type { HttpClient } from '../http/client.js';
+import type { Redactor } from '../http/redact.js';
+import type { ResolvedAuth } from '../http/types.js';
+import type { ApiSpec } from '../openapi/types.js';
+import type { Flow, Targets } from '../playbook/schema.js';
+
+/** The environment a check runs against, with references resolved. */
+export interface TargetEnvironment {
+  name: string;
+  baseUrl: string;
+  production: boolean;
+  auth: ResolvedAuth;
+  variables: Record<string, string | number | boolean>;
+}
+
+/** Everything a check may use. Built by the runner; checks never reach for globals. */
+export interface CheckContext {
+  checkId: string;
+  /** Absent for stages without an environment (e.g. readiness lint). */
+  environment?: TargetEnvironment;
+  /** Absent when the playbook declares no api.spec. */
+  spec?: ApiSpec;
+  /** Client for the environment: base URL, auth, TLS, limits, redaction, correlation headers. */
+  http: HttpClient;
+  redactor: Redactor;
+  flows: Readonly<Record<string, Flow>>;
+  targets?: Targets;
+  seed: number;
+  /** Directory relative paths in options resolve against. */
+  baseDir: string;
+  /** Reports progress to the runner's subscribers (live terminal, server stream). */
+  progress(message: string, done?: number, total?: number): void;
+  now(): Date;
+}
+
+/** One kind of check: one file exporting a const that `satisfies CheckKind<...>`. */
+export interface CheckKind<Schema extends z.ZodType = z.ZodType> {
+  kind: string;
+  /** One sentence for docs and the JSON Schema. */
+  description: string;
+  /** Options schema: the single source of types, validation, docs and the JSON Schema. */
+  options: Schema;
+  /** Whether the stage must name an environment for this check. */
+  needsEnvironment: boolean;
+  /** Whether the check needs the playbook's api.spec. */
+  needsSpec: boolean;
+  /** Title shown in reports, from the options. */
+  title(options: z.output<Schema>): string;
+  /** Runs the check. Throwing means "errored" (our problem or the network's), never "failed". */
+  run(ctx: CheckContext, options: z.output<Schema>, signal: AbortSignal): Promise<CheckReport>;
+}

@@ -1,0 +1,303 @@
+import { z } from 'zod';
+
+/**
+ * Playbook format v1. These zod schemas are the single source of truth: types, validation,
+ * the published JSON Schema (schema/playbook.schema.json) and docs/playbook.md come from them.
+ * Check options come from the check registry, injected through buildPlaybookSchema(), so this
+ * module never imports the checks layer.
+ */
+
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(us|µs|ms|s|m|h|d|w)$/, 'expected a duration such as 300ms, 2s, 5m or 90d')
+  .describe('A duration: a number followed by ms, s, m, h, d or w, e.g. 300ms, 2s, 90d.');
+
+const percent = z
+  .string()
+  .regex(/^\d+(\.\d+)?%$/, 'expected a percentage such as 0.5% or 99.9%')
+  .describe('A percentage, e.g. 0.5%.');
+
+/** A string that may contain ${env.NAME} or ${secret.name} references, resolved at run time. */
+const secretish = z.string().min(1).describe('A value, or a reference: ${env.NAME} or ${secret.name}.');
+
+export const durationSchema = duration;
+export const percentSchema = percent;
+
+export const authSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('none') }).describe('No authentication.'),
+    z
+      .strictObject({
+        type: z.literal('api-key'),
+        in: z.enum(['header', 'query', 'cookie']).default('header'),
+        name: z.string().min(1).describe('Header, query parameter or cookie name, e.g. X-API-Key.'),
+        value: secretish,
+      })
+      .describe('An API key sent in a header, query parameter or cookie.'),
+    z
+      .strictObject({ type: z.literal('bearer'), token: secretish })
+      .describe('Authorization: Bearer <token>.'),
+    z
+      .strictObject({ type: z.literal('basic'), username: secretish, password: secretish })
+      .describe('HTTP Basic authentication.'),
+    z
+      .strictObject({
+        type: z.literal('oauth2-client-credentials'),
+        tokenUrl: z.string().min(1).describe('Absolute URL, or a path relative to the environment base URL.'),
+        clientId: secretish,
+        clientSecret: secretish,
+        scope: z.string().optional(),
+        audience: z.string().optional(),
+        clientAuth: z
+          .enum(['body', 'basic'])
+          .default('body')
+          .describe('Send client credentials in the form body or as HTTP Basic.'),
+      })
+      .describe(
+        'OAuth 2.0 client credentials: the token is fetched, cached until it expires, and refreshed.',
+      ),
+  ])
+  .describe('How requests to this environment authenticate.');
+
+export const tlsSchema = z
+  .strictObject({
+    ca: z
+      .string()
+      .optional()
+      .describe('Path to a PEM bundle of trusted CAs (in addition to the system ones).'),
+    cert: z.string().optional().describe('Path to a PEM client certificate for mutual TLS.'),
+    key: z.string().optional().describe('Path to the PEM private key of the client certificate.'),
+    passphrase: secretish.optional(),
+    insecure: z
+      .boolean()
+      .default(false)
+      .describe('Accept any server certificate. Never use against production.'),
+  })
+  .describe(
+    'TLS settings: extra CAs, a client certificate (mTLS), or insecure mode for self-signed sandboxes.',
+  );
+
+export const environmentSchema = z
+  .strictObject({
+    baseUrl: z.string().min(1).describe('Base URL of the API in this environment; may use ${env.NAME}.'),
+    production: z
+      .boolean()
+      .default(false)
+      .describe('Marks a production environment: unsafe checks and drills refuse it.'),
+    auth: authSchema.optional(),
+    tls: tlsSchema.optional(),
+    headers: z.record(z.string(), z.string()).optional().describe('Headers sent with every request.'),
+    timeout: duration.optional().describe('Per-request timeout (default 10s).'),
+    variables: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('Values flows can use as {{ name }}.'),
+  })
+  .describe('One place the API runs: sandbox, staging, production.');
+
+export const targetsSchema = z
+  .strictObject({
+    latency: z
+      .strictObject({
+        p50: duration.optional(),
+        p90: duration.optional(),
+        p95: duration.optional(),
+        p99: duration.optional(),
+      })
+      .optional(),
+    errorRate: percent.optional().describe('Highest acceptable share of failed requests.'),
+    availability: percent.optional(),
+  })
+  .describe('Reliability targets; checks use them as default thresholds.');
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const matcherSchema = z
+  .union([
+    scalar,
+    z
+      .strictObject({
+        eq: z.unknown().optional(),
+        ne: z.unknown().optional(),
+        gt: z.number().optional(),
+        gte: z.number().optional(),
+        lt: z.number().optional(),
+        lte: z.number().optional(),
+        contains: z.unknown().optional(),
+        matches: z.string().optional().describe('A regular expression the value must match.'),
+        exists: z.boolean().optional(),
+        type: z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']).optional(),
+        in: z.array(z.unknown()).optional(),
+        length: z.number().int().optional(),
+      })
+      .describe('Operators: eq, ne, gt, gte, lt, lte, contains, matches, exists, type, in, length.'),
+  ])
+  .describe('A value to equal, or an object of operators.');
+
+const statusExpectation = z
+  .union([z.number().int(), z.array(z.number().int()), z.string().regex(/^[1-5]xx$/)])
+  .describe('A status code, a list of them, or a class such as 2xx.');
+
+export const flowStepSchema = z
+  .strictObject({
+    name: z.string().optional(),
+    call: z.string().min(1).describe('An operationId, or "METHOD /path/template" from the spec.'),
+    params: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Path and query parameters by name; path ones are matched from the template.'),
+    query: z.record(z.string(), z.unknown()).optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: z.unknown().optional().describe('JSON body; strings may use {{ templates }}.'),
+    auth: z.boolean().default(true).describe('Send the environment credentials (false to call anonymously).'),
+    expect: z
+      .strictObject({
+        status: statusExpectation.optional(),
+        headers: z.record(z.string(), matcherSchema).optional(),
+        body: z.record(z.string(), matcherSchema).optional().describe('JSONPath ($.a.b[0]) to matcher.'),
+        maxLatency: duration.optional(),
+      })
+      .optional(),
+    capture: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Names to JSONPath expressions ($.id), "header:Name" or "status".'),
+    validate: z.boolean().default(true).describe('Validate the response against the spec.'),
+  })
+  .describe('One call in a flow.');
+
+export const flowSchema = z.array(flowStepSchema).min(1).describe('A multi-step business scenario.');
+
+/** Meta keys allowed beside the kind key in a stage's check entry. */
+export const checkMetaSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[\w.:-]+$/)
+    .optional()
+    .describe('Id of the check in the stage (default: the kind).'),
+  title: z.string().optional(),
+  required: z.boolean().default(true).describe('Whether the gate needs this check to pass.'),
+  timeout: duration.optional().describe('Time budget of the check (default 5m).'),
+});
+
+export const CHECK_META_KEYS = ['id', 'title', 'required', 'timeout'] as const;
+
+export const stageIdSchema = z.string().regex(/^[a-z0-9][\w-]*$/i, 'stage ids are letters, digits, - and _');
+
+const placeholder = (what: string) =>
+  z.unknown().optional().describe(`${what}: accepted and kept; run by the Gangway service (later release).`);
+
+export interface CheckKindSchema {
+  kind: string;
+  description: string;
+  options: z.ZodType;
+}
+
+/** Builds the playbook schema for a set of check kinds (the registry passes its list). */
+export function buildPlaybookSchema(kinds: readonly CheckKindSchema[]) {
+  const checkEntry = z
+    .union([
+      z
+        .enum(kinds.map((k) => k.kind) as [string, ...string[]])
+        .describe('A check kind with default options.'),
+      ...kinds.map((k) =>
+        checkMetaSchema.extend({ [k.kind]: k.options }).describe(`${k.kind}: ${k.description}`),
+      ),
+    ])
+    .describe('A check: { <kind>: options } plus optional id, title, required, timeout.');
+
+  const stage = z
+    .strictObject({
+      id: stageIdSchema,
+      title: z.string().optional(),
+      description: z.string().optional(),
+      environment: z
+        .string()
+        .optional()
+        .describe('Environment the checks run against (name from environments).'),
+      checks: z.array(checkEntry).default([]),
+      signoff: z
+        .array(z.string())
+        .default([])
+        .describe('Roles that must sign off the evidence (recorded by the service).'),
+    })
+    .describe('An onboarding stage: its checks and required sign-offs form its gate.');
+
+  return z
+    .strictObject({
+      $schema: z.string().optional(),
+      playbook: z
+        .string()
+        .regex(/^[a-z0-9][\w.-]*$/i)
+        .describe('Identifier of the playbook, e.g. acme-payments.'),
+      title: z.string().optional(),
+      version: z.string().regex(/^\d+\.\d+\.\d+([-+][\w.-]+)?$/, 'expected a semantic version such as 1.2.0'),
+      description: z.string().optional(),
+      extends: z.string().optional().describe('Path of a template playbook this one overrides.'),
+      api: z
+        .strictObject({
+          spec: z.string().min(1).describe('Path or URL of the OpenAPI (2.0, 3.0, 3.1) document.'),
+        })
+        .optional(),
+      owners: z.record(z.string(), z.string()).default({}).describe('Role to owner (team, email or handle).'),
+      environments: z.record(z.string(), environmentSchema).default({}),
+      targets: targetsSchema.optional(),
+      redact: z
+        .strictObject({
+          headers: z.array(z.string()).default([]).describe('Extra header names to redact in evidence.'),
+          fields: z
+            .array(z.string())
+            .default([])
+            .describe('JSON field names whose values are redacted in evidence.'),
+        })
+        .optional(),
+      flows: z.record(z.string(), flowSchema).default({}),
+      stages: z.array(stage).default([]),
+      monitors: placeholder('Production monitors'),
+      detectors: placeholder('Detectors of known failure scenarios'),
+      severities: placeholder('Severity levels and their clocks'),
+      escalation: placeholder('Escalation policy per severity'),
+      notifiers: placeholder('Notification channels'),
+      runbooks: z.record(z.string(), z.string()).optional().describe('Runbook name to a markdown file path.'),
+      glossary: z.record(z.string(), z.string()).optional(),
+    })
+    .describe('A Gangway playbook: one API partner integration, from readiness to production.');
+}
+
+export type Auth = z.infer<typeof authSchema>;
+export type TlsSettings = z.infer<typeof tlsSchema>;
+export type Environment = z.infer<typeof environmentSchema>;
+export type Targets = z.infer<typeof targetsSchema>;
+export type Matcher = z.infer<typeof matcherSchema>;
+export type FlowStep = z.infer<typeof flowStepSchema>;
+export type Flow = z.infer<typeof flowSchema>;
+type PlaybookSchema = ReturnType<typeof buildPlaybookSchema>;
+export type RawPlaybook = z.infer<PlaybookSchema>;
+
+/** A stage's check entry, normalised: the kind, its parsed options and the meta keys. */
+export interface CheckEntry {
+  id: string;
+  kind: string;
+  title?: string;
+  required: boolean;
+  timeoutMs: number;
+  options: unknown;
+}
+
+export interface Stage {
+  id: string;
+  title?: string;
+  description?: string;
+  environment?: string;
+  checks: CheckEntry[];
+  signoff: string[];
+}
+
+/** A loaded, validated playbook. References (${env.X}, ${secret.y}) are still unresolved. */
+export interface Playbook extends Omit<RawPlaybook, 'stages'> {
+  /** Absolute path of the playbook file (the one given, not a template). */
+  file: string;
+  /** Directory relative paths in the playbook resolve against. */
+  baseDir: string;
+  stages: Stage[];
+}
