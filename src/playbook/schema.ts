@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${env.X} and ${secret.y} are playbook syntax.
 import { z } from 'zod';
 
 /**
@@ -29,7 +30,7 @@ export const authSchema = z
     z
       .strictObject({
         type: z.literal('api-key'),
-        in: z.enum(['header', 'query', 'cookie']).default('header'),
+        in: z.enum(['header', 'query', 'cookie']).default('header').describe('Where the key is sent.'),
         name: z.string().min(1).describe('Header, query parameter or cookie name, e.g. X-API-Key.'),
         value: secretish,
       })
@@ -46,8 +47,8 @@ export const authSchema = z
         tokenUrl: z.string().min(1).describe('Absolute URL, or a path relative to the environment base URL.'),
         clientId: secretish,
         clientSecret: secretish,
-        scope: z.string().optional(),
-        audience: z.string().optional(),
+        scope: z.string().optional().describe('Space-separated scopes to request.'),
+        audience: z.string().optional().describe('Audience parameter some providers require.'),
         clientAuth: z
           .enum(['body', 'basic'])
           .default('body')
@@ -99,14 +100,15 @@ export const targetsSchema = z
   .strictObject({
     latency: z
       .strictObject({
-        p50: duration.optional(),
-        p90: duration.optional(),
-        p95: duration.optional(),
-        p99: duration.optional(),
+        p50: duration.optional().describe('Median latency target.'),
+        p90: duration.optional().describe('90th percentile latency target.'),
+        p95: duration.optional().describe('95th percentile latency target.'),
+        p99: duration.optional().describe('99th percentile latency target.'),
       })
-      .optional(),
+      .optional()
+      .describe('Latency targets by percentile.'),
     errorRate: percent.optional().describe('Highest acceptable share of failed requests.'),
-    availability: percent.optional(),
+    availability: percent.optional().describe('Lowest acceptable share of successful monitor samples.'),
   })
   .describe('Reliability targets; checks use them as default thresholds.');
 
@@ -140,24 +142,28 @@ const statusExpectation = z
 
 export const flowStepSchema = z
   .strictObject({
-    name: z.string().optional(),
+    name: z.string().optional().describe('Label of the step in reports (default: the call).'),
     call: z.string().min(1).describe('An operationId, or "METHOD /path/template" from the spec.'),
     params: z
       .record(z.string(), z.unknown())
       .optional()
       .describe('Path and query parameters by name; path ones are matched from the template.'),
-    query: z.record(z.string(), z.unknown()).optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    query: z.record(z.string(), z.unknown()).optional().describe('Extra query parameters.'),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Request headers; values may use {{ templates }}.'),
     body: z.unknown().optional().describe('JSON body; strings may use {{ templates }}.'),
     auth: z.boolean().default(true).describe('Send the environment credentials (false to call anonymously).'),
     expect: z
       .strictObject({
         status: statusExpectation.optional(),
-        headers: z.record(z.string(), matcherSchema).optional(),
+        headers: z.record(z.string(), matcherSchema).optional().describe('Header name to matcher.'),
         body: z.record(z.string(), matcherSchema).optional().describe('JSONPath ($.a.b[0]) to matcher.'),
-        maxLatency: duration.optional(),
+        maxLatency: duration.optional().describe('Slowest acceptable response.'),
       })
-      .optional(),
+      .optional()
+      .describe('What the response must look like.'),
     capture: z
       .record(z.string(), z.string())
       .optional()
@@ -175,7 +181,7 @@ export const checkMetaSchema = z.strictObject({
     .regex(/^[\w.:-]+$/)
     .optional()
     .describe('Id of the check in the stage (default: the kind).'),
-  title: z.string().optional(),
+  title: z.string().optional().describe('Title shown in reports (default: derived from the options).'),
   required: z.boolean().default(true).describe('Whether the gate needs this check to pass.'),
   timeout: duration.optional().describe('Time budget of the check (default 5m).'),
 });
@@ -193,54 +199,86 @@ export interface CheckKindSchema {
   options: z.ZodType;
 }
 
-/** Builds the playbook schema for a set of check kinds (the registry passes its list). */
-export function buildPlaybookSchema(kinds: readonly CheckKindSchema[]) {
-  const checkEntry = z
+/** The schema of one check entry in a stage, for a set of check kinds (used for the JSON Schema). */
+export function checkEntrySchema(kinds: readonly CheckKindSchema[]) {
+  const names = kinds.map((k) => k.kind) as [string, ...string[]];
+  return z
     .union([
-      z
-        .enum(kinds.map((k) => k.kind) as [string, ...string[]])
-        .describe('A check kind with default options.'),
+      z.enum(names).describe('A check kind with default options, e.g. "- health".'),
       ...kinds.map((k) =>
         checkMetaSchema.extend({ [k.kind]: k.options }).describe(`${k.kind}: ${k.description}`),
       ),
     ])
-    .describe('A check: { <kind>: options } plus optional id, title, required, timeout.');
+    .describe('A check: a kind name, or { <kind>: options } plus optional id, title, required, timeout.');
+}
 
+/** Builds the playbook schema for a set of check kinds (the registry passes its list). */
+export function buildPlaybookSchema(kinds: readonly CheckKindSchema[]) {
+  return playbookSchemaWith(checkEntrySchema(kinds));
+}
+
+/**
+ * The playbook schema around a given check-entry schema. The loader passes z.unknown() and validates
+ * check entries itself, dispatching on the kind key, because a union over every kind reports one
+ * error per kind instead of the one that matters.
+ */
+export function playbookSchemaWith<Entry extends z.ZodType>(checkEntry: Entry) {
   const stage = z
     .strictObject({
-      id: stageIdSchema,
-      title: z.string().optional(),
-      description: z.string().optional(),
+      id: stageIdSchema.describe('Unique id of the stage, e.g. sandbox; used by `gangway run --stage`.'),
+      title: z.string().optional().describe('Human title shown in reports.'),
+      description: z.string().optional().describe('What this stage proves, for the people reading reports.'),
       environment: z
         .string()
         .optional()
-        .describe('Environment the checks run against (name from environments).'),
-      checks: z.array(checkEntry).default([]),
+        .describe('Environment the checks run against (a name declared under environments).'),
+      checks: z
+        .array(checkEntry)
+        .default([])
+        .describe('The checks of the stage; all required ones must pass.'),
       signoff: z
         .array(z.string())
         .default([])
-        .describe('Roles that must sign off the evidence (recorded by the service).'),
+        .describe(
+          'Roles (from owners, or "partner") that must sign off the evidence (recorded by the service).',
+        ),
     })
     .describe('An onboarding stage: its checks and required sign-offs form its gate.');
 
   return z
     .strictObject({
-      $schema: z.string().optional(),
+      $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
       playbook: z
         .string()
-        .regex(/^[a-z0-9][\w.-]*$/i)
+        .regex(
+          /^[a-z0-9][\w.-]*$/i,
+          'expected an identifier such as acme-payments (letters, digits, ., -, _)',
+        )
         .describe('Identifier of the playbook, e.g. acme-payments.'),
-      title: z.string().optional(),
-      version: z.string().regex(/^\d+\.\d+\.\d+([-+][\w.-]+)?$/, 'expected a semantic version such as 1.2.0'),
-      description: z.string().optional(),
-      extends: z.string().optional().describe('Path of a template playbook this one overrides.'),
+      title: z.string().optional().describe('Human title of the integration.'),
+      version: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+([-+][\w.-]+)?$/, 'expected a semantic version such as 1.2.0')
+        .describe('Semantic version of the playbook, recorded with every run.'),
+      description: z.string().optional().describe('Free text: what the integration is for.'),
+      extends: z
+        .string()
+        .optional()
+        .describe('Path of a template playbook this one overrides, relative to this file.'),
       api: z
         .strictObject({
           spec: z.string().min(1).describe('Path or URL of the OpenAPI (2.0, 3.0, 3.1) document.'),
         })
-        .optional(),
-      owners: z.record(z.string(), z.string()).default({}).describe('Role to owner (team, email or handle).'),
-      environments: z.record(z.string(), environmentSchema).default({}),
+        .optional()
+        .describe('The API contract.'),
+      owners: z
+        .record(z.string(), z.string())
+        .default({})
+        .describe('Role to owner (team, email or handle); sign-off roles come from here.'),
+      environments: z
+        .record(z.string(), environmentSchema)
+        .default({})
+        .describe('Named environments (sandbox, production, ...).'),
       targets: targetsSchema.optional(),
       redact: z
         .strictObject({
@@ -250,16 +288,23 @@ export function buildPlaybookSchema(kinds: readonly CheckKindSchema[]) {
             .default([])
             .describe('JSON field names whose values are redacted in evidence.'),
         })
-        .optional(),
-      flows: z.record(z.string(), flowSchema).default({}),
-      stages: z.array(stage).default([]),
+        .optional()
+        .describe('What to hide in evidence beyond the built-in rules (auth headers, cookies, secrets).'),
+      flows: z
+        .record(z.string(), flowSchema)
+        .default({})
+        .describe('Named multi-step scenarios checks can run.'),
+      stages: z.array(stage).default([]).describe('The onboarding stages, in order.'),
       monitors: placeholder('Production monitors'),
       detectors: placeholder('Detectors of known failure scenarios'),
       severities: placeholder('Severity levels and their clocks'),
       escalation: placeholder('Escalation policy per severity'),
       notifiers: placeholder('Notification channels'),
-      runbooks: z.record(z.string(), z.string()).optional().describe('Runbook name to a markdown file path.'),
-      glossary: z.record(z.string(), z.string()).optional(),
+      runbooks: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe('Runbook name to a markdown file path (relative to the file declaring it).'),
+      glossary: z.record(z.string(), z.string()).optional().describe('Domain terms and their meaning.'),
     })
     .describe('A Gangway playbook: one API partner integration, from readiness to production.');
 }
@@ -282,6 +327,11 @@ export interface CheckEntry {
   required: boolean;
   timeoutMs: number;
   options: unknown;
+  /**
+   * Directory of the file that declared this entry: relative paths in its options resolve against it
+   * (differs from Playbook.baseDir when the entry comes from an `extends` template).
+   */
+  baseDir?: string;
 }
 
 export interface Stage {

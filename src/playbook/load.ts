@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { analyseCheckEntries, type EntryInfo } from './check-entries.js';
+import { invalidPlaybook, loadTree } from './extends.js';
+import { issuesToProblems } from './issues.js';
+import type { DocPath, Problem } from './path.js';
+import { findReferenceProblems } from './references.js';
+import { type CheckKindSchema, type Playbook, playbookSchemaWith, type Stage } from './schema.js';
+import { checkSemantics } from './semantics.js';
+
+export interface LoadOptions {
+  /** The check kinds the playbook may use (the check registry's list). */
+  kinds: readonly CheckKindSchema[];
+}
+
+// Check entries are validated by analyseCheckEntries, dispatching on the kind key.
+const playbookSchema = playbookSchemaWith(z.unknown());
+
+/**
+ * Loads, merges (extends), validates and normalises a playbook. Every problem is collected in one pass
+ * and thrown as one InputError('playbook.invalid') whose diagnostics carry file:line:column.
+ */
+export async function loadPlaybook(file: string, options: LoadOptions): Promise<Playbook> {
+  const tree = await loadTree(file);
+  const { value, origins, root } = tree;
+  const problems: Problem[] = [];
+  const dirOf = (path: DocPath) => origins.resolve(value, path).origin.source.dir;
+  const whereIs = (path: DocPath) => {
+    const d = origins.locate(value, { path, message: '' });
+    return `${d.file}:${d.line}`;
+  };
+
+  if (value === null || value === undefined) {
+    const empty = {
+      path: [],
+      message: 'the playbook is empty',
+      hint: 'start with playbook:, version: and stages:',
+    };
+    throw invalidPlaybook(root.file, [origins.locate(value, empty)]);
+  }
+  const parsed = playbookSchema.safeParse(value);
+  if (!parsed.success) {
+    problems.push(
+      ...issuesToProblems(parsed.error.issues, { schema: playbookSchema, data: value, prefix: [] }),
+    );
+  }
+  const entries = analyseCheckEntries(value, options.kinds, problems, dirOf);
+  await checkSemantics(value, entries, root.dir, problems, whereIs);
+  findReferenceProblems(value, problems);
+
+  if (problems.length > 0 || !parsed.success) {
+    throw invalidPlaybook(root.file, dedupe(problems.map((p) => origins.locate(value, p))));
+  }
+  const { stages, ...rest } = parsed.data;
+  return {
+    ...rest,
+    file: root.file,
+    baseDir: root.dir,
+    stages: stages.map((stage, i) => normaliseStage(stage, entriesOf(entries, i))),
+  };
+}
+
+function entriesOf(entries: readonly EntryInfo[], stageIndex: number) {
+  return entries.filter((e) => e.stageIndex === stageIndex).map((e) => e.entry!);
+}
+
+function normaliseStage(
+  stage: { id: string; title?: string; description?: string; environment?: string; signoff: string[] },
+  checks: Stage['checks'],
+): Stage {
+  const out: Stage = { id: stage.id, checks, signoff: stage.signoff };
+  if (stage.title !== undefined) out.title = stage.title;
+  if (stage.description !== undefined) out.description = stage.description;
+  if (stage.environment !== undefined) out.environment = stage.environment;
+  return out;
+}
+
+function dedupe<T extends { file: string; line: number; column: number; message: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
