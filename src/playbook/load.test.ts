@@ -181,6 +181,15 @@ describe('loadPlaybook: positions and messages', () => {
     assert.ok(!diagnostics.some((d) => d.message.includes('https://x')));
   });
 
+  test('an unquoted reference inside a flow map gets a quoting hint', async () => {
+    const diagnostics = await diagnosticsOf(
+      `${HEAD}environments:\n  e: { baseUrl: https://x, auth: { type: bearer, token: ${'$'}{secret.t} } }\n`,
+    );
+    assert.ok(diagnostics.length <= 3, 'echoes of the first syntax error are cut');
+    assert.equal(diagnostics[0]?.line, 4);
+    assert.match(diagnostics[0]?.hint ?? '', /quote references/);
+  });
+
   test('an empty file is one clear error', async () => {
     const diagnostics = await diagnosticsOf('# nothing yet\n');
     assert.deepEqual(

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: hints show ${...} reference syntax.
 import { dirname, isAbsolute, relative } from 'node:path';
 import {
   type Document,
@@ -21,6 +22,8 @@ export interface Source {
   lineCounter: LineCounter;
 }
 
+const MAX_SYNTAX_ERRORS = 3;
+
 /** The path as users should see it in messages: relative to the working directory when inside it. */
 export function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
@@ -32,9 +35,11 @@ export function parseSource(file: string, text: string): { source: Source; diagn
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   const source: Source = { file, dir: dirname(file), text, doc, lineCounter };
-  const diagnostics = doc.errors.map((error) => {
+  const lines = text.split(/\r?\n/);
+  // After the first syntax error the parser's view is off: later errors are mostly echoes of it.
+  const diagnostics = doc.errors.slice(0, MAX_SYNTAX_ERRORS).map((error) => {
     const pos = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
-    return {
+    const diagnostic: Diagnostic = {
       file: displayPath(file),
       line: pos.line,
       column: pos.col,
@@ -43,6 +48,11 @@ export function parseSource(file: string, text: string): { source: Source; diagn
       // hold a secret (secrets files use this parser too) and the position is already in the diagnostic.
       message: `YAML syntax error: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
     };
+    const context = `${lines[pos.line - 2] ?? ''}\n${lines[pos.line - 1] ?? ''}`;
+    if (context.includes('${') && /[{[]/.test(context.replace(/\$\{/g, ''))) {
+      diagnostic.hint = 'inside { } or [ ], quote references: token: "${secret.name}"';
+    }
+    return diagnostic;
   });
   return { source, diagnostics };
 }
