@@ -27,6 +27,18 @@ describe('JSON report', () => {
     assert.ok(text.endsWith('}\n'));
   });
 
+  test('the example in docs/report-format.md has the fields a rendered report has', async () => {
+    const doc = await readFile(new URL('../../docs/report-format.md', import.meta.url), 'utf8');
+    const example = JSON.parse(/```json\n([\s\S]*?)```/.exec(doc)?.[1] ?? 'null');
+    const rendered = JSON.parse(renderJson(mixedReport()));
+    const keys = (value: object): string[] => Object.keys(value).sort();
+    assert.deepEqual(keys(example), keys(rendered));
+    assert.deepEqual(keys(example.gate), keys(rendered.gate));
+    assert.deepEqual(keys(example.counts), keys(rendered.counts));
+    assert.deepEqual(keys(example.checks[1]), keys(rendered.checks[1]));
+    assert.equal(example.formatVersion, rendered.formatVersion);
+  });
+
   test('writes atomically into new directories and leaves no temporary file', async () => {
     const path = join(dir, 'a', 'b', 'report.json');
     await writeJsonReport(mixedReport(), path);

@@ -128,6 +128,7 @@ function liveReporter(out: TerminalStream, options: TerminalOptions): Handler {
         case 'check.started':
           view.started(event.checkId, Date.now());
           dirty = true;
+          start();
           break;
         case 'check.progress':
           view.progress(event.checkId, event.message, event.done, event.total);
