@@ -336,7 +336,10 @@ describe('the spec itself', () => {
     let checked = 0;
     const doc = spec.document as { paths: Record<string, Record<string, unknown>> };
     const visit = (node: unknown, schemaName?: string): void => {
-      if (Array.isArray(node)) return node.forEach((n) => visit(n, schemaName));
+      if (Array.isArray(node)) {
+        for (const n of node) visit(n, schemaName);
+        return;
+      }
       if (node === null || typeof node !== 'object') return;
       const record = node as Record<string, unknown>;
       const ref = (record.schema as { $ref?: string } | undefined)?.$ref;
