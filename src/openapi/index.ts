@@ -1,0 +1,7 @@
+/** The OpenAPI engine: load a spec, match requests, validate responses, generate requests. */
+
+export { describeValue } from './issues.js';
+export { loadSpec } from './load.js';
+export { essence, isJsonMedia, matchMediaType } from './media-type.js';
+export { fillPath } from './request-gen.js';
+export type * from './types.js';

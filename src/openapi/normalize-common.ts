@@ -1,0 +1,155 @@
+import type { Diagnostic } from '../core/errors.js';
+import type { DocumentSet } from './documents.js';
+import { escapeToken, isObject, parsePointer } from './pointer.js';
+import { type Origins, toModel } from './schema-convert.js';
+import type { SourceFile } from './source.js';
+import type { JsonSchema, OpenApiVersion, Operation, Parameter } from './types.js';
+
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** A place in one of the files: where a value was read, for refs and diagnostics. */
+export interface Loc {
+  file: SourceFile;
+  segments: string[];
+}
+
+export const child = (loc: Loc, ...keys: (string | number)[]): Loc => ({
+  file: loc.file,
+  segments: [...loc.segments, ...keys.map(String)],
+});
+
+/** Shared state of one normalisation pass. */
+export class Normalizer {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    readonly docs: DocumentSet,
+    readonly version: OpenApiVersion,
+    readonly origins: Origins,
+  ) {}
+
+  problem(loc: Loc, message: string): void {
+    this.diagnostics.push({
+      file: loc.file.display,
+      ...loc.file.locate(loc.segments),
+      path: loc.segments.join('.'),
+      message,
+    });
+  }
+
+  /** Canonical ref ("#/..." or "<url>#/...") of a location. */
+  where(loc: Loc): string {
+    let pointer = '';
+    for (const s of loc.segments) pointer += '/' + escapeToken(s);
+    return this.docs.canonical({ url: loc.file.url, pointer });
+  }
+
+  /** Follows $ref objects (parameters, responses, path items...); reports dangling ones. */
+  follow(value: unknown, loc: Loc): { value: unknown; loc: Loc } | undefined {
+    let current = value;
+    let at = loc;
+    for (let hops = 0; hops < 32; hops++) {
+      if (!isObject(current) || typeof current.$ref !== 'string') return { value: current, loc: at };
+      const target = this.docs.target(current.$ref, at.file.url);
+      const file = this.docs.file(target.url);
+      const next = this.docs.get(target);
+      // Dangling refs were already reported when the files were loaded.
+      if (!file || next === undefined) return undefined;
+      current = next;
+      at = { file, segments: parsePointer(target.pointer) };
+    }
+    this.problem(loc, 'circular $ref chain');
+    return undefined;
+  }
+
+  /** Converts a schema found at a location to the 2020-12 model. */
+  schema(raw: unknown, loc: Loc): JsonSchema {
+    const baseUrl = loc.file.url;
+    return toModel(
+      raw,
+      {
+        version: this.version,
+        origins: this.origins,
+        canonicalRef: (ref) => {
+          try {
+            return this.docs.canonical(this.docs.target(ref, baseUrl));
+          } catch {
+            return ref;
+          }
+        },
+      },
+      this.where(loc),
+    );
+  }
+
+  /** Examples from `example` and `examples` (a map of Example objects, or a 2.0 mime map). */
+  examples(holder: Record<string, unknown>, loc: Loc): { name: string; value: unknown }[] {
+    const out: { name: string; value: unknown }[] = [];
+    if ('example' in holder) out.push({ name: 'example', value: holder.example });
+    if (isObject(holder.examples)) {
+      for (const name in holder.examples) {
+        const ex = this.follow(holder.examples[name], child(loc, 'examples', name));
+        if (ex && isObject(ex.value) && 'value' in ex.value) out.push({ name, value: ex.value.value });
+      }
+    }
+    return out;
+  }
+}
+
+/** Merges path-level and operation-level parameters; the operation wins on (in, name). */
+export function mergeParameters(pathLevel: readonly Parameter[], opLevel: readonly Parameter[]): Parameter[] {
+  const key = (p: Parameter) => `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
+  const merged = new Map<string, Parameter>();
+  for (const p of pathLevel) merged.set(key(p), p);
+  for (const p of opLevel) merged.set(key(p), p);
+  return [...merged.values()];
+}
+
+/** Reports template parameters without a definition and path parameters missing from the template. */
+export function checkPathParameters(
+  n: Normalizer,
+  path: string,
+  params: readonly Parameter[],
+  loc: Loc,
+): void {
+  const inTemplate = new Set([...path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1] as string));
+  const defined = new Set(params.filter((p) => p.in === 'path').map((p) => p.name));
+  for (const name of inTemplate) {
+    if (!defined.has(name))
+      n.problem(loc, `path parameter '${name}' is in the template ${path} but not defined`);
+  }
+  for (const name of defined) {
+    if (!inTemplate.has(name))
+      n.problem(loc, `path parameter '${name}' is defined but not in the template ${path}`);
+  }
+}
+
+/** Assigns ids ("operationId", else "METHOD /path") and reports duplicate operationIds. */
+export function finishOperations(n: Normalizer, ops: { op: Operation; loc: Loc }[]): Operation[] {
+  const seen = new Map<string, string>();
+  for (const { op, loc } of ops) {
+    if (op.operationId === undefined) continue;
+    const previous = seen.get(op.operationId);
+    if (previous !== undefined) {
+      n.problem(
+        child(loc, 'operationId'),
+        `duplicate operationId '${op.operationId}' (also used by ${previous})`,
+      );
+    } else seen.set(op.operationId, op.key);
+  }
+  return ops.map((o) => o.op);
+}
+
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Security requirements as given (alternatives of scheme sets), or undefined when absent. */
+export function securityOf(value: unknown): Record<string, string[]>[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter(isObject).map((req) => {
+    const out: Record<string, string[]> = {};
+    for (const name in req) out[name] = stringList(req[name]);
+    return out;
+  });
+}

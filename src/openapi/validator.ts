@@ -1,0 +1,131 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { errorMessage, InputError } from '../core/errors.js';
+import { addOpenApiFormats } from './formats.js';
+import { ajvIssues } from './issues.js';
+import { isObject } from './pointer.js';
+import { type Direction, type Origins, toAjv } from './schema-convert.js';
+import type { JsonSchema, SpecIssue } from './types.js';
+
+/** Looks up the model schema a canonical $ref points to. */
+export type ModelLookup = (ref: string) => JsonSchema | undefined;
+
+const ID_BASE = 'https://gangway.invalid/schema/';
+
+/**
+ * Compiles validators once, lazily, per (schema object, direction). Each $ref target becomes
+ * its own ajv schema (registered on first use) so recursion is left to ajv and nothing is
+ * inlined: compiling one response schema of a large spec touches only what it references.
+ */
+export class Validators {
+  private readonly ajv: Ajv2020;
+  private readonly ids = new Map<string, string>();
+  private readonly compiled = {
+    request: new WeakMap<object, ValidateFunction>(),
+    response: new WeakMap<object, ValidateFunction>(),
+  };
+  private readonly booleans = new Map<string, ValidateFunction>();
+
+  constructor(
+    private readonly lookup: ModelLookup,
+    private readonly origins: Origins,
+  ) {
+    this.ajv = new Ajv2020({
+      strict: false,
+      allErrors: true,
+      validateSchema: false,
+      verbose: true, // errors carry parentSchema: mapped back to a pointer in the spec
+      logger: false, // unknown formats are ignored silently: library code never prints
+      unicodeRegExp: false, // patterns in specs are often written for non-unicode engines
+      multipleOfPrecision: 9, // decimal amounts (multipleOf 0.01) must not fail on float noise
+    });
+    addOpenApiFormats(this.ajv);
+  }
+
+  /** The compiled validator of a model schema in a direction. */
+  validator(schema: JsonSchema, direction: Direction): ValidateFunction {
+    if (typeof schema === 'boolean' || !isObject(schema)) {
+      const key = `${direction}:${String(schema)}`;
+      let fn = this.booleans.get(key);
+      if (!fn) {
+        fn = this.ajv.compile(typeof schema === 'boolean' ? schema : {});
+        this.booleans.set(key, fn);
+      }
+      return fn;
+    }
+    const cache = this.compiled[direction];
+    let fn = cache.get(schema);
+    if (!fn) {
+      const converted = this.convert(schema, direction);
+      try {
+        fn = this.ajv.compile(converted as object);
+      } catch (error) {
+        const where = this.origins.get(schema) ?? 'an inline schema';
+        throw new InputError(
+          'spec.schema',
+          `cannot compile the schema at ${where}: ${errorMessage(error)}`,
+          [],
+          {
+            cause: error,
+          },
+        );
+      }
+      cache.set(schema, fn);
+    }
+    return fn;
+  }
+
+  /** Validates a value; returns readable issues (empty when valid). */
+  validate(schema: JsonSchema, value: unknown, direction: Direction, prefix = ''): SpecIssue[] {
+    const fn = this.validator(schema, direction);
+    if (fn(value)) return [];
+    return ajvIssues(fn.errors ?? [], value, this.origins, prefix);
+  }
+
+  /** True when the value is valid (no issue construction). */
+  isValid(schema: JsonSchema, value: unknown, direction: Direction): boolean {
+    return this.validator(schema, direction)(value) === true;
+  }
+
+  /** Whether a property schema is left out in a direction (readOnly in requests, writeOnly in responses). */
+  hidden(schema: JsonSchema, direction: Direction, depth = 0): boolean {
+    if (!isObject(schema) || depth > 8) return false;
+    if (schema[direction === 'request' ? 'readOnly' : 'writeOnly'] === true) return true;
+    if (typeof schema.$ref === 'string') {
+      const target = this.lookup(schema.$ref);
+      if (target !== undefined && this.hidden(target, direction, depth + 1)) return true;
+    }
+    if (
+      Array.isArray(schema.allOf) &&
+      schema.allOf.some((s) => this.hidden(s as JsonSchema, direction, depth + 1))
+    ) {
+      return true;
+    }
+    if (Array.isArray(schema.anyOf) && schema.anyOf.length === 2) {
+      // A 3.0 nullable $ref became anyOf [schema, {type: null}]: look through it.
+      const [a, b] = schema.anyOf as JsonSchema[];
+      if (isObject(b) && b.type === 'null') return this.hidden(a as JsonSchema, direction, depth + 1);
+    }
+    return false;
+  }
+
+  private convert(schema: JsonSchema, direction: Direction): JsonSchema {
+    return toAjv(schema, {
+      direction,
+      origins: this.origins,
+      hidden: (s) => this.hidden(s, direction),
+      refId: (ref) => this.refId(ref, direction),
+    });
+  }
+
+  private refId(ref: string, direction: Direction): string {
+    const key = `${direction} ${ref}`;
+    let id = this.ids.get(key);
+    if (id !== undefined) return id;
+    id = `${ID_BASE}${direction}/${this.ids.size}`;
+    this.ids.set(key, id); // before converting: a circular target refers back to this id
+    const target = this.lookup(ref);
+    const converted = target === undefined ? {} : this.convert(target, direction);
+    this.ajv.addSchema(typeof converted === 'boolean' ? converted : (converted as object), id);
+    return id;
+  }
+}
