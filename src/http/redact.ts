@@ -164,8 +164,10 @@ export class Redactor {
     const fields = this.#fieldNames.map(escapeRegExp).join('|');
     // A JSON string value may be cut off at the end of truncated evidence: still hide what is there.
     const json = `("(?:${fields})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*("?)`;
+    // JSON inside a JSON string (an echoed or logged body): quotes arrive as \".
+    const nested = `(\\\\"(?:${fields})\\\\"\\s*:\\s*\\\\")[^"\\\\]*((?:\\\\")?)`;
     const form = `(?<=^|[&?])((?:${fields})=)[^&\\s#]*`;
-    const parts = secrets.length > 0 ? [json, form, ...secrets] : [json, form];
+    const parts = [json, nested, form, ...secrets];
     return new RegExp(parts.join('|'), 'gi');
   }
 }
@@ -174,9 +176,12 @@ function replaceMatch(
   _match: string,
   jsonPrefix: string | undefined,
   jsonClose: string | undefined,
+  nestedPrefix: string | undefined,
+  nestedClose: string | undefined,
   formPrefix: string | undefined,
 ): string {
   if (jsonPrefix !== undefined) return jsonPrefix + REDACTED + (jsonClose ?? '');
+  if (nestedPrefix !== undefined) return nestedPrefix + REDACTED + (nestedClose ?? '');
   if (formPrefix !== undefined) return formPrefix + REDACTED;
   return REDACTED;
 }
