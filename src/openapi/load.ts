@@ -69,6 +69,9 @@ export async function loadSpec(source: string, options: { cwd?: string } = {}): 
     );
   }
   if (diagnostics.length > 0) {
+    diagnostics.sort((a, b) =>
+      a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1,
+    );
     const shown = diagnostics.slice(0, 5).map(formatDiagnostic).join('\n');
     const more = diagnostics.length > 5 ? `\n… and ${diagnostics.length - 5} more` : '';
     throw new InputError(

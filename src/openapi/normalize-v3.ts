@@ -188,9 +188,9 @@ function responses(n: Normalizer, value: unknown, loc: Loc): ResponseSpec[] {
 }
 
 function servers(n: Normalizer, value: unknown): string[] {
-  if (!Array.isArray(value) || value.length === 0) return ['/'];
+  const list = Array.isArray(value) && value.length > 0 ? value : [{ url: '/' }];
   const source = n.docs.root.url;
-  return value.filter(isObject).map((s) => {
+  return list.filter(isObject).map((s) => {
     let url = typeof s.url === 'string' ? s.url : '/';
     if (isObject(s.variables)) {
       for (const name in s.variables) {

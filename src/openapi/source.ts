@@ -92,7 +92,7 @@ function parseJson(url: string, display: string, text: string): SourceFile {
 
 function parseYaml(url: string, display: string, text: string): SourceFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
     const diagnostics = doc.errors.map((e): Diagnostic => {
       const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
@@ -101,7 +101,7 @@ function parseYaml(url: string, display: string, text: string): SourceFile {
         line: pos.line,
         column: pos.col,
         path: '',
-        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+        message: `invalid YAML: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
       };
     });
     const first = diagnostics[0] as Diagnostic;
