@@ -202,8 +202,7 @@ ${s.stage}
 Each entry of \`checks\` is one check, written in one of three ways:
 
 - \`- health\`: the kind alone, with default options;
-- \`- health: { samples: 5 }\`: the kind as the one key, its options as the value
-  (\`- health:\` with nothing after it also means default options);
+- \`- health: { samples: 5 }\`: the kind as the one key, its options as the value;
 - the kind key plus these settings beside it:
 
 ${s.checkMeta}

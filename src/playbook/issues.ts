@@ -80,10 +80,19 @@ function convert(issue: Issue, base: readonly PropertyKey[], ctx: Context): Prob
         const parent = path.slice(0, -1);
         return [{ path, message: `missing required key "${String(path.at(-1))}"${where(parent)}` }];
       }
-      const message = `expected ${describeExpected(issue.expected)}, got ${describeValue(value)}`;
+      const got = typeof value === 'number' && !quoted(value, path) ? 'a number' : describeValue(value);
+      const message = `expected ${describeExpected(issue.expected)}, got ${got}`;
       // YAML reads 3.2, 1.0 or yes as numbers and booleans: quoting is the usual fix.
-      if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
-        return [{ path, message, hint: `quote it to make it a string: "${String(value)}"` }];
+      if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
+        const shown = quoted(value, path);
+        return [
+          {
+            path,
+            message,
+            hint: shown ? `quote it to make it a string: "${shown}"` : 'quote it to make it a string',
+          },
+        ];
+      }
       return [{ path, message }];
     }
     case 'unrecognized_keys': {

@@ -190,6 +190,30 @@ describe('loadPlaybook: positions and messages', () => {
     assert.match(diagnostics[0]?.hint ?? '', /quote references/);
   });
 
+  test('values under credential keys are never echoed in messages or hints', async () => {
+    const diagnostics = await diagnosticsOf(
+      `${HEAD}environments:\n  e:\n    baseUrl: https://x.example\n    auth: { type: basic, username: u, password: 987654 }\n    headers: { X-Api-Key: 123456 }\n`,
+    );
+    assert.equal(diagnostics.length, 2);
+    const text = JSON.stringify(diagnostics);
+    assert.ok(!text.includes('987654') && !text.includes('123456'), text);
+    assert.equal(diagnostics[0]?.hint, 'quote it to make it a string');
+  });
+
+  test('top-level and environment typos get suggestions', async () => {
+    const diagnostics = await diagnosticsOf(
+      `${HEAD}environments:\n  e: { baseURL: https://x.example }\nstagse: []\n`,
+    );
+    assert.deepEqual(
+      diagnostics.map((d) => [d.line, d.column, d.message, d.hint]),
+      [
+        [4, 6, 'missing required key "baseUrl" in environments.e', undefined],
+        [4, 8, 'unknown key "baseURL" in environments.e', 'did you mean baseUrl?'],
+        [5, 1, 'unknown key "stagse" at the top level', 'did you mean stages?'],
+      ],
+    );
+  });
+
   test('an empty file is one clear error', async () => {
     const diagnostics = await diagnosticsOf('# nothing yet\n');
     assert.deepEqual(
