@@ -2,10 +2,21 @@
 import { InputError } from '../core/errors.js';
 import { type DocPath, formatPath, type PathKey, type Problem } from './path.js';
 import type { Playbook } from './schema.js';
-import { secretEnvName } from './secrets.js';
 import { didYouMean } from './suggest.js';
 
 export type ReferenceKind = 'env' | 'secret';
+
+export const SECRET_ENV_PREFIX = 'GANGWAY_SECRET_';
+
+/** A secret name upper-cased, every character other than a letter or digit turned into _. */
+export function normaliseSecretName(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/** The environment variable holding a secret: GANGWAY_SECRET_ + the normalised name. */
+export function secretEnvName(name: string): string {
+  return SECRET_ENV_PREFIX + normaliseSecretName(name);
+}
 
 /** A `${env.NAME}` or `${secret.name}` found in a string. */
 export interface Reference {

@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { isScalar, isMap as isYamlMap } from 'yaml';
 import { type Diagnostic, InputError } from '../core/errors.js';
-import type { ReferenceResolver } from './references.js';
+import {
+  normaliseSecretName as normalise,
+  SECRET_ENV_PREFIX as PREFIX,
+  type ReferenceResolver,
+  secretEnvName,
+} from './references.js';
 import { displayPath, parseSource } from './source.js';
 
 /** Where ${secret.name} values come from. */
@@ -10,16 +15,7 @@ export interface SecretSource {
   secret(name: string): string | undefined;
 }
 
-const PREFIX = 'GANGWAY_SECRET_';
-
-function normalise(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}
-
-/** The environment variable holding a secret: GANGWAY_SECRET_ + the name upper-cased, other characters as _. */
-export function secretEnvName(name: string): string {
-  return PREFIX + normalise(name);
-}
+export { secretEnvName };
 
 /** Secrets from environment variables named by secretEnvName(). */
 export function envSecretSource(env: NodeJS.ProcessEnv = process.env): SecretSource {
