@@ -28,13 +28,11 @@ interface Shaped {
   message?: string;
 }
 
+/** Keywords whose complaint stays meaningful whatever the value's type. */
+const TYPE_INDEPENDENT = new Set(['enum', 'const', 'anyOf', 'oneOf', 'not', 'false schema']);
+
 /** Turns ajv errors into one readable issue per distinct problem (alternatives collapsed). */
-export function ajvIssues(
-  errors: readonly ErrorObject[],
-  root: unknown,
-  origins: Origins,
-  prefix: string,
-): SpecIssue[] {
+export function ajvIssues(errors: readonly ErrorObject[], origins: Origins, prefix: string): SpecIssue[] {
   const consumed = new Set<number>();
   const branchOf = new Map<number, ErrorObject[]>();
   for (let i = 0; i < errors.length; i++) {
@@ -52,12 +50,19 @@ export function ajvIssues(
     }
     branchOf.set(i, branch);
   }
+  // When the type is wrong, other complaints about the same value (format, bounds) are noise.
+  const wrongType = new Set<string>();
+  for (let i = 0; i < errors.length; i++) {
+    const e = errors[i] as ErrorObject;
+    if (!consumed.has(i) && e.keyword === 'type') wrongType.add(e.instancePath);
+  }
   const issues: SpecIssue[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < errors.length; i++) {
     const e = errors[i] as ErrorObject;
     if (consumed.has(i) || e.keyword === 'if') continue;
-    const shaped = shape(e, branchOf.get(i) ?? [], root);
+    if (e.keyword !== 'type' && wrongType.has(e.instancePath) && !TYPE_INDEPENDENT.has(e.keyword)) continue;
+    const shaped = shape(e, branchOf.get(i) ?? []);
     const pointer = prefix + shaped.pointer;
     const key = `${pointer}\u0000${shaped.expected}`;
     if (seen.has(key)) continue;
@@ -78,7 +83,7 @@ export function ajvIssues(
   return issues;
 }
 
-function shape(e: ErrorObject, branch: readonly ErrorObject[], root: unknown): Shaped {
+function shape(e: ErrorObject, branch: readonly ErrorObject[]): Shaped {
   const p = e.params as Record<string, unknown>;
   const data: unknown = e.data;
   const pointer = e.instancePath;
@@ -166,7 +171,6 @@ function shape(e: ErrorObject, branch: readonly ErrorObject[], root: unknown): S
         message: `missing property '${String(p.missingProperty)}' (required when '${String(p.property)}' is present)`,
       };
     default:
-      void root;
       return { pointer, expected: `${e.keyword} ${short(e.schema)}`, actual, message: e.message };
   }
 }

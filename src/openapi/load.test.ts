@@ -78,7 +78,7 @@ describe('loadSpec: OpenAPI 3.0 with external refs', async () => {
       { $ref: `${new URL('common.yaml', `file://${FIXTURES}/`).href}#/components/schemas/Money` },
       { type: 'null' },
     ]);
-    assert.equal((props.customer?.anyOf as unknown[]).length, 2);
+    assert.equal((props.customer?.anyOf as unknown[] | undefined)?.length, 2);
     assert.equal(props.method?.discriminator, undefined, 'discriminator is annotation-only');
   });
 
@@ -206,7 +206,9 @@ describe('loadSpec: errors', () => {
       /^27: \$ref \.\/nowhere\.yaml#\/Param cannot be loaded/,
     ];
     assert.equal(found.length, expect.length, found.join('\n'));
-    expect.forEach((re, i) => assert.match(found[i] as string, re));
+    expect.forEach((re, i) => {
+      assert.match(found[i] as string, re);
+    });
     assert.ok(error.diagnostics.every((d) => d.file.endsWith('invalid-structure.yaml')));
   });
 

@@ -78,7 +78,7 @@ export class Validators {
   validate(schema: JsonSchema, value: unknown, direction: Direction, prefix = ''): SpecIssue[] {
     const fn = this.validator(schema, direction);
     if (fn(value)) return [];
-    return ajvIssues(fn.errors ?? [], value, this.origins, prefix);
+    return ajvIssues(fn.errors ?? [], this.origins, prefix);
   }
 
   /** True when the value is valid (no issue construction). */

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { loadSpec } from './load.js';
+import { fillPath } from './request-gen.js';
+import { Router } from './router.js';
+import type { Operation } from './types.js';
+
+const FIXTURES = join(import.meta.dirname, '../../test/fixtures/openapi');
+
+function op(method: string, path: string): Operation {
+  const key = `${method} ${path}`;
+  return {
+    id: key,
+    method,
+    path,
+    key,
+    tags: [],
+    deprecated: false,
+    parameters: [],
+    responses: [],
+    security: [],
+    pointer: '',
+  };
+}
+
+describe('Router', () => {
+  const router = new Router([
+    op('GET', '/users/{id}'),
+    op('GET', '/users/me'),
+    op('DELETE', '/users/{userId}'),
+    op('GET', '/users/{id}/repos/{repo}'),
+    op('GET', '/files/{name}.{ext}'),
+    op('GET', '/files/latest.json'),
+    op('GET', '/'),
+    op('POST', '/orgs/{org}/actions'),
+  ]);
+  const cases: [string, string, string | undefined, Record<string, string>?][] = [
+    ['GET', '/users/me', 'GET /users/me', {}],
+    ['GET', '/users/42', 'GET /users/{id}', { id: '42' }],
+    ['get', '/users/42?fields=a', 'GET /users/{id}', { id: '42' }],
+    ['DELETE', '/users/me', 'DELETE /users/{userId}', { userId: 'me' }],
+    ['GET', '/users/a%20b/repos/x', 'GET /users/{id}/repos/{repo}', { id: 'a b', repo: 'x' }],
+    ['GET', '/files/report.pdf', 'GET /files/{name}.{ext}', { name: 'report', ext: 'pdf' }],
+    ['GET', '/files/latest.json', 'GET /files/latest.json', {}],
+    ['GET', '/', 'GET /', {}],
+    ['GET', '/users/42/', 'GET /users/{id}', { id: '42' }],
+    ['PUT', '/users/42', undefined],
+    ['GET', '/users', undefined],
+    ['GET', '/users//repos/x', undefined],
+    ['GET', '/nothing/here', undefined],
+  ];
+  for (const [method, path, expected, params] of cases) {
+    test(`${method} ${path} -> ${expected ?? 'no match'}`, () => {
+      const m = router.match(method, path);
+      assert.equal(m?.operation.key, expected);
+      if (params) assert.deepEqual(m?.pathParams, params);
+    });
+  }
+});
+
+describe('ApiSpec.match on a fixture', async () => {
+  const spec = await loadSpec(join(FIXTURES, 'payments-3.0.yaml'));
+  test('prefers the literal /users/me over /users/{userId}', () => {
+    assert.equal(spec.match('GET', '/users/me')?.operation.id, 'getMe');
+    assert.deepEqual(spec.match('GET', '/users/7'), {
+      operation: spec.operation('getUser'),
+      pathParams: { userId: '7' },
+    });
+    assert.equal(spec.match('PUT', '/users/7')?.operation.id, 'updateUser');
+    assert.equal(spec.match('HEAD', '/payments/abc')?.operation.id, 'headPayment');
+  });
+  test('fillPath encodes values into the template', () => {
+    assert.equal(fillPath('/files/{name}.{ext}', { name: 'a b/c', ext: 'pdf' }), '/files/a%20b%2Fc.pdf');
+  });
+});
