@@ -22,13 +22,17 @@ const WORD: Range[] = [
 ];
 const SPACE: Range[] = [[32, 32]];
 const PRINTABLE: Range = [32, 126];
-/** Extra repetitions allowed past the minimum of an unbounded quantifier. */
+/** Default extra repetitions past the minimum of an unbounded quantifier (*, +, {n,}). */
 const UNBOUNDED_EXTRA = 4;
 
 class Parser {
   pos = 0;
   groups = 0;
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    /** Extra repetitions allowed past the minimum of an unbounded quantifier. */
+    private readonly extra: number,
+  ) {}
 
   parseAlts(): RNode[][] {
     const alts: RNode[][] = [this.parseSeq()];
@@ -174,14 +178,14 @@ class Parser {
     const c = this.src[this.pos];
     let min: number;
     let max: number;
-    if (c === '*') [min, max] = [0, UNBOUNDED_EXTRA];
-    else if (c === '+') [min, max] = [1, 1 + UNBOUNDED_EXTRA];
+    if (c === '*') [min, max] = [0, this.extra];
+    else if (c === '+') [min, max] = [1, 1 + this.extra];
     else if (c === '?') [min, max] = [0, 1];
     else if (c === '{') {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.pos));
       if (!m) return atom; // a literal "{"
       min = Number(m[1]);
-      max = m[2] === undefined ? min : m[3] === '' ? min + UNBOUNDED_EXTRA : Number(m[3]);
+      max = m[2] === undefined ? min : m[3] === '' ? min + this.extra : Number(m[3]);
       this.pos += m[0].length - 1;
     } else return atom;
     this.pos++;
@@ -234,8 +238,8 @@ function emit(node: RNode, rng: Rng, groups: string[]): string {
 }
 
 /** A compiled pattern generator; throws when the pattern uses syntax we cannot read. */
-export function compilePattern(pattern: string): (rng: Rng) => string {
-  const parser = new Parser(pattern);
+export function compilePattern(pattern: string, extra = UNBOUNDED_EXTRA): (rng: Rng) => string {
+  const parser = new Parser(pattern, extra);
   const alts = parser.parseAlts();
   if (parser.pos < pattern.length) throw new Error('unbalanced ")"');
   const root: RNode = { t: 'group', alts, index: 0 };
@@ -253,17 +257,20 @@ export function stringForPattern(
   maxLength = Infinity,
 ): string | undefined {
   let gen: (rng: Rng) => string;
+  let long: (rng: Rng) => string;
   let re: RegExp;
   try {
     re = new RegExp(pattern);
     gen = compilePattern(pattern);
+    // For long minimum lengths, later tries let unbounded quantifiers repeat further.
+    long = minLength > UNBOUNDED_EXTRA ? compilePattern(pattern, Math.min(minLength + 2, maxLength)) : gen;
   } catch {
     return undefined;
   }
   for (let i = 0; i < 25; i++) {
     let s: string;
     try {
-      s = gen(rng);
+      s = (i < 5 ? gen : long)(rng);
     } catch {
       return undefined;
     }
