@@ -94,6 +94,11 @@ export class Client {
   }
 }
 
+/** The JSON body of a raw fetch response, typed loosely like Answer.json. */
+export async function jsonOf(res: Response): Promise<Answer['json']> {
+  return res.json();
+}
+
 /** A fresh Idempotency-Key. */
 export const key = (): string => crypto.randomUUID();
 

@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import { InputError } from '../../src/core/errors.js';
 import type { FaultName } from '../../src/demo/faults.js';
 import { type Sandbox, startSandbox } from '../../src/demo/sandbox.js';
-import { Client, key, order } from './harness.js';
+import { Client, jsonOf, key, order } from './harness.js';
 import { loadSpecValidator, type SpecValidator } from './spec-validator.js';
 
 let spec: SpecValidator;
@@ -28,7 +28,7 @@ const switches: [string, (sandbox: Sandbox, faults: FaultName[]) => Promise<void
     async (sandbox, faults) => {
       const res = await adminSet(sandbox, faults);
       assert.equal(res.status, 200);
-      assert.deepEqual((await res.json()).faults, faults);
+      assert.deepEqual((await jsonOf(res)).faults, faults);
     },
   ],
 ];
@@ -152,7 +152,7 @@ for (const [how, setFaults] of switches) {
       });
       assert.equal(raw.status, 500);
       assert.equal(raw.headers.get('content-type'), 'application/problem+json');
-      assert.equal((await raw.json()).code, 'auth_unavailable');
+      assert.equal((await jsonOf(raw)).code, 'auth_unavailable');
       const refused = await api.call('listPayments');
       assert.equal(refused.status, 401);
       assert.equal(refused.json.code, 'invalid_token');
@@ -184,7 +184,7 @@ describe('fault switches', () => {
     const sandbox = await startSandbox({ faults: ['schema-drift'] });
     t.after(() => sandbox.close());
     const read = await fetch(`${sandbox.url}/__admin/faults`);
-    const body = await read.json();
+    const body = await jsonOf(read);
     assert.deepEqual(body.faults, ['schema-drift']);
     assert.deepEqual(
       body.available.map((f: { name: string }) => f.name),
@@ -193,13 +193,13 @@ describe('fault switches', () => {
     const bad = await adminSet(sandbox, ['slow', 'meteor-strike']);
     assert.equal(bad.status, 400);
     assert.equal(bad.headers.get('content-type'), 'application/problem+json');
-    const problem = await bad.json();
+    const problem = await jsonOf(bad);
     assert.equal(problem.code, 'unknown_fault');
     assert.match(problem.detail, /"meteor-strike".*schema-drift, slow, erroring, auth-broken, cert-expired/);
     assert.deepEqual(sandbox.faults(), ['schema-drift'], 'a refused switch changes nothing');
     const notJson = await fetch(`${sandbox.url}/__admin/faults`, { method: 'POST', body: 'slow' });
     assert.equal(notJson.status, 400);
-    const stats = await (await fetch(`${sandbox.url}/__admin/stats`)).json();
+    const stats = await jsonOf(await fetch(`${sandbox.url}/__admin/stats`));
     assert.equal(typeof stats.requests, 'number');
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Sandbox, startSandbox } from '../../src/demo/sandbox.js';
-import { Client, key, order } from './harness.js';
+import { Client, jsonOf, key, order } from './harness.js';
 import { loadSpecValidator, type SpecValidator } from './spec-validator.js';
 
 let sandbox: Sandbox;
@@ -290,13 +290,14 @@ describe('healthy sandbox: every operation answers as the spec says', () => {
       });
       assert.equal(refund.status, 404);
     }
-    for (const query of [
+    const queries: Record<string, string | number>[] = [
       { limit: 0 },
       { limit: 101 },
       { limit: 'ten' },
       { cursor: 'bogus' },
       { status: 'lost' },
-    ]) {
+    ];
+    for (const query of queries) {
       const res = await api.call('listPayments', { query });
       assert.equal(res.status, 400, JSON.stringify(query));
       assert.equal(res.json.code, 'invalid_parameter');
@@ -308,7 +309,7 @@ describe('healthy sandbox: every operation answers as the spec says', () => {
     const unknown = await fetch(`${sandbox.url}/nowhere`);
     assert.equal(unknown.status, 404);
     assert.equal(unknown.headers.get('content-type'), 'application/problem+json');
-    assert.equal((await unknown.json()).code, 'not_found');
+    assert.equal((await jsonOf(unknown)).code, 'not_found');
 
     const head = await fetch(`${sandbox.url}/payments`, { method: 'HEAD' });
     assert.equal(head.status, 405);
@@ -318,7 +319,7 @@ describe('healthy sandbox: every operation answers as the spec says', () => {
     assert.equal(del.status, 405);
     assert.equal(del.headers.get('allow'), 'GET');
     assert.equal(del.headers.get('content-type'), 'application/problem+json');
-    assert.equal((await del.json()).status, 405);
+    assert.equal((await jsonOf(del)).status, 405);
   });
 
   test('stats count what happened', () => {
