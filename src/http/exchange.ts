@@ -60,11 +60,24 @@ export interface ExchangeParts {
   error?: { code: string; message: string };
 }
 
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/** Date#toISOString, with the part up to the second cached: formatting a Date costs more than the rest of it. */
+export function isoTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  return `${isoPrefix}${String(ms - second * 1000).padStart(3, '0')}Z`;
+}
+
 /** Builds the redacted Exchange. */
 export function buildExchange(parts: ExchangeParts, redactor: Redactor, evidenceBytes: number): Exchange {
   const exchange: Exchange = {
     id: parts.id,
-    startedAt: new Date(parts.startedAt).toISOString(),
+    startedAt: isoTime(parts.startedAt),
     request: {
       method: parts.method,
       url: redactor.url(parts.url),

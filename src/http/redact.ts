@@ -72,6 +72,11 @@ export class Redactor {
   #secretRe: RegExp | undefined;
   /** Secrets, JSON fields and form fields: for bodies and free text. */
   #textRe: RegExp;
+  /**
+   * Cheap test for "a credential field may be here": starts with one of four characters, which the regex engine
+   * scans for quickly, unlike the full pattern. Most bodies fail it and cost a fraction of a microsecond.
+   */
+  #fieldHint: RegExp;
   #longest = 0;
 
   constructor(options: RedactorOptions = {}) {
@@ -80,6 +85,8 @@ export class Redactor {
     this.#paramNames = new Set(this.#fieldNames.map((f) => f.toLowerCase()));
     for (const h of this.#headerNames) this.#paramNames.add(h);
     for (const s of options.secrets ?? []) this.#register(s);
+    const fields = this.#fieldNames.map(escapeRegExp).join('|');
+    this.#fieldHint = new RegExp(`(?:^|["&?\\\\])(?:${fields})(?:\\\\?"\\s*:|=)`, 'i');
     this.#textRe = this.#compile();
   }
 
@@ -106,10 +113,13 @@ export class Redactor {
 
   /** The text with registered secrets and credential fields (JSON or form-encoded) hidden. */
   text(s: string): string {
-    const re = this.#textRe;
-    re.lastIndex = 0;
-    if (!re.test(s)) return s;
-    return s.replace(re, replaceMatch);
+    if (!this.#fieldHint.test(s)) {
+      const secrets = this.#secretRe;
+      if (secrets === undefined) return s;
+      secrets.lastIndex = 0;
+      if (!secrets.test(s)) return s;
+    }
+    return s.replace(this.#textRe, replaceMatch);
   }
 
   /** The URL with userinfo, credential query parameters and registered secrets hidden. */

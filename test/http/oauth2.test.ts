@@ -192,7 +192,7 @@ describe('OAuth2 client credentials', () => {
       assert.equal(err.code, 'auth.token-request-failed');
       assert.match(err.message, /HTTP 401: invalid_client \(Client authentication failed\)/);
       assert.match(err.message, /\/oauth\/token/);
-      const everything = JSON.stringify({ message: err.message, ...err });
+      const everything = JSON.stringify({ ...err, message: err.message });
       assert.ok(!everything.includes(CLIENT_SECRET), everything);
       assert.match(err.exchange.request.body!, /client_secret=\[REDACTED\]/);
     });

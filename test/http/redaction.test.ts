@@ -20,7 +20,7 @@ function assertClean(what: string, value: unknown): void {
 
 /** Everything an error exposes: message, own properties (code, exchange) and the evidence. */
 function errorText(err: HttpError): string {
-  return JSON.stringify({ message: err.message, ...err, exchange: err.exchange });
+  return JSON.stringify({ ...err, message: err.message, exchange: err.exchange });
 }
 
 describe('redaction of evidence', () => {
