@@ -77,8 +77,11 @@ export class Router {
     method: string,
     path: string,
   ): { operation: Operation; pathParams: Record<string, string> } | undefined {
-    const q = path.search(/[?#]/);
-    const clean = q === -1 ? path : path.slice(0, q);
+    let clean = path;
+    const q = path.indexOf('?');
+    if (q !== -1) clean = path.slice(0, q);
+    const h = clean.indexOf('#');
+    if (h !== -1) clean = clean.slice(0, h);
     const segments = splitPath(clean);
     const upper = method.toUpperCase();
     let found = this.walk(this.root, segments, 0, upper, []);
@@ -87,12 +90,12 @@ export class Router {
     }
     if (!found) return undefined;
     const pathParams: Record<string, string> = {};
-    found.terminal.names.forEach((name, i) => {
-      pathParams[name] = decode(found.values[i] ?? '');
-    });
+    const names = found.terminal.names;
+    for (let i = 0; i < names.length; i++) pathParams[names[i] as string] = decode(found.values[i] ?? '');
     return { operation: found.terminal.operation, pathParams };
   }
 
+  /** Depth-first: literal, then mixed, then parameter; `values` is a shared capture stack. */
   private walk(
     node: Node,
     segments: readonly string[],
@@ -102,7 +105,7 @@ export class Router {
   ): { terminal: Terminal; values: string[] } | undefined {
     if (index === segments.length) {
       const terminal = node.methods.get(method);
-      return terminal ? { terminal, values } : undefined;
+      return terminal ? { terminal, values: values.slice() } : undefined;
     }
     const segment = segments[index] as string;
     const literal = node.literal.get(segment);
@@ -113,11 +116,17 @@ export class Router {
     for (const mixed of node.mixed) {
       const m = mixed.regex.exec(segment);
       if (!m) continue;
-      const found = this.walk(mixed.node, segments, index + 1, method, [...values, ...m.slice(1)]);
+      const depth = values.length;
+      for (let i = 1; i < m.length; i++) values.push(m[i] as string);
+      const found = this.walk(mixed.node, segments, index + 1, method, values);
       if (found) return found;
+      values.length = depth;
     }
     if (node.param && segment !== '') {
-      return this.walk(node.param, segments, index + 1, method, [...values, segment]);
+      values.push(segment);
+      const found = this.walk(node.param, segments, index + 1, method, values);
+      if (found) return found;
+      values.pop();
     }
     return undefined;
   }
@@ -129,6 +138,7 @@ function splitPath(path: string): string[] {
 }
 
 function decode(value: string): string {
+  if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
   } catch {
