@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadSpec } from './load.js';
 import { fillPath } from './request-gen.js';
-import { Router } from './router.js';
+import { Router, stripServerBase } from './router.js';
 import type { Operation } from './types.js';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/openapi');
@@ -73,4 +73,20 @@ describe('ApiSpec.match on a fixture', async () => {
   test('fillPath encodes values into the template', () => {
     assert.equal(fillPath('/files/{name}.{ext}', { name: 'a b/c', ext: 'pdf' }), '/files/a%20b%2Fc.pdf');
   });
+});
+
+describe('stripServerBase', () => {
+  const cases: [string[], string, string][] = [
+    [['https://api.example.com/v2'], '/v2/payments/1', '/payments/1'],
+    [['https://api.example.com/v2/'], '/v2', '/'],
+    [['/v2', 'https://x.example/v2/beta'], '/v2/beta/items', '/items'],
+    [['https://api.example.com'], '/payments?limit=1', '/payments?limit=1'],
+    [['https://api.example.com/v2'], '/v20/payments', '/v20/payments'],
+    [['https://api.example.com/v2'], '/v2?x=1', '/?x=1'],
+  ];
+  for (const [servers, path, expected] of cases) {
+    test(`${servers.join(', ')} + ${path} -> ${expected}`, () => {
+      assert.equal(stripServerBase(servers, path), expected);
+    });
+  }
 });

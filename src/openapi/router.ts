@@ -145,3 +145,29 @@ function decode(value: string): string {
     return value;
   }
 }
+
+/**
+ * Turns a request path into the path match() expects: relative to the base path of the first
+ * server whose path prefixes it (servers "https://api.example.com/v2" and "/v2" both strip "/v2").
+ * Returns the path unchanged when no server base applies.
+ */
+export function stripServerBase(servers: readonly string[], path: string): string {
+  let best = '';
+  for (const server of servers) {
+    let base: string;
+    try {
+      base = new URL(server, 'http://relative.invalid').pathname;
+    } catch {
+      continue;
+    }
+    base = base.replace(/\/+$/, '');
+    if (
+      base.length > best.length &&
+      (path === base || path.startsWith(`${base}/`) || path.startsWith(`${base}?`))
+    ) {
+      best = base;
+    }
+  }
+  const rest = path.slice(best.length);
+  return rest === '' || rest.startsWith('?') ? `/${rest}` : rest;
+}

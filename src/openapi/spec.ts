@@ -78,7 +78,7 @@ export class LoadedSpec implements ApiSpec {
     return this.byKey.get(`${ref.slice(0, space).toUpperCase()} ${ref.slice(space + 1).trim()}`);
   }
 
-  /** `path` is relative to the server base URL (strip the server's path prefix first). */
+  /** `path` is relative to the server base URL: strip the server's path prefix first (stripServerBase). */
   match(
     method: string,
     path: string,
