@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { CheckReport } from '../core/result.js';
 import type { HttpClient } from '../http/client.js';
 import type { Redactor } from '../http/redact.js';
-import type { ResolvedAuth } from '../http/types.js';
+import type { ResolvedAuth, ResolvedTls } from '../http/types.js';
 import type { ApiSpec } from '../openapi/types.js';
 import type { Flow, Targets } from '../playbook/schema.js';
 
@@ -12,7 +12,11 @@ export interface TargetEnvironment {
   baseUrl: string;
   production: boolean;
   auth: ResolvedAuth;
+  /** TLS settings (extra CA, client certificate, insecure), file contents already read. */
+  tls?: ResolvedTls;
   variables: Record<string, string | number | boolean>;
+  /** Names of extra headers sent with every request (values may be secrets and are not kept here). */
+  headerNames: string[];
 }
 
 /** Everything a check may use. Built by the runner; checks never reach for globals. */

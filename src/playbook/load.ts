@@ -10,6 +10,11 @@ import { checkSemantics } from './semantics.js';
 export interface LoadOptions {
   /** The check kinds the playbook may use (the check registry's list). */
   kinds: readonly CheckKindSchema[];
+  /**
+   * Further checks on the valid playbook (e.g. against its API spec, which this layer cannot read);
+   * the problems they return are located and reported like the loader's own.
+   */
+  verify?: (playbook: Playbook) => Promise<Problem[]>;
 }
 
 // Check entries are validated by analyseCheckEntries, dispatching on the kind key.
@@ -51,12 +56,15 @@ export async function loadPlaybook(file: string, options: LoadOptions): Promise<
     throw invalidPlaybook(root.file, dedupe(problems.map((p) => origins.locate(value, p))));
   }
   const { stages, ...rest } = parsed.data;
-  return {
+  const playbook: Playbook = {
     ...rest,
     file: root.file,
     baseDir: root.dir,
     stages: stages.map((stage, i) => normaliseStage(stage, entriesOf(entries, i))),
   };
+  const later = options.verify ? await options.verify(playbook) : [];
+  if (later.length > 0) throw invalidPlaybook(root.file, dedupe(later.map((p) => origins.locate(value, p))));
+  return playbook;
 }
 
 function entriesOf(entries: readonly EntryInfo[], stageIndex: number) {

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { fakeKinds } from '../../test/fixtures/playbooks/support.js';
 import { buildPlaybookSchema } from './schema.js';
-import { checkExample, fieldsTable, referenceSections, toJsonSchema, typeName } from './schema-docs.js';
+import { checkExample, fieldsTable, type JsonSchema, referenceSections, toJsonSchema, typeName } from './schema-docs.js';
 
 describe('schema docs', () => {
   test('a field table lists every field with type, required, default and description', () => {
@@ -25,7 +25,7 @@ describe('schema docs', () => {
   test('type names for durations, percentages, maps, lists and unions', () => {
     const js = toJsonSchema(buildPlaybookSchema(fakeKinds));
     const env = js.properties?.environments;
-    assert.equal(typeName(env?.additionalProperties as object), 'map');
+    assert.equal(typeName(env?.additionalProperties as JsonSchema), 'map');
     assert.equal(typeName(js.properties!.stages!), 'list of map');
     const targets = js.properties?.targets?.properties;
     assert.equal(typeName(targets!.errorRate!), 'percentage');

@@ -1,0 +1,37 @@
+import type { Operation } from '../../openapi/types.js';
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function isSafe(method: string): boolean {
+  return SAFE.has(method);
+}
+
+/**
+ * Orders operations so that what creates data runs before what reads it, and deletes run last:
+ * creates on collections, then lists, then reads/updates of single resources (shallow paths first), then deletes.
+ */
+export function orderOperations(operations: readonly Operation[]): Operation[] {
+  const phase = (op: Operation): number => {
+    const templated = op.path.includes('{');
+    if (op.method === 'DELETE') return 4;
+    if (op.method === 'POST' && !templated) return 0;
+    if (op.method === 'GET' && !templated) return 1;
+    if (op.method === 'GET' || op.method === 'HEAD') return 2;
+    return 3;
+  };
+  const depth = (op: Operation) => op.path.split('/').length;
+  return [...operations].sort(
+    (a, b) => phase(a) - phase(b) || depth(a) - depth(b) || a.path.localeCompare(b.path),
+  );
+}
+
+/** The collection a path parameter identifies a member of: "/payments/{id}/refunds" + "id" → "/payments". */
+export function collectionOf(path: string, param: string): string {
+  const at = path.indexOf(`{${param}}`);
+  return at > 0 ? path.slice(0, at).replace(/\/$/, '') : '';
+}
+
+/** The collection a create or list operation works on: its path without a trailing slash. */
+export function collectionPath(op: Operation): string {
+  return op.path.replace(/\/$/, '');
+}

@@ -1,0 +1,83 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { checkKindsByName } from '../../checks/index.js';
+import { loadSpec } from '../../openapi/load.js';
+import { adhocTarget } from '../../runner/prepare.js';
+import { execute, parseReports } from '../execute.js';
+import type { Io } from '../output.js';
+import { VERSION } from '../version.js';
+import { collect, parseHeaders, parseInteger, parseSeed } from './options.js';
+import { randomSeed } from './run.js';
+
+interface ContractFlags {
+  baseUrl: string;
+  header: string[];
+  report: string[];
+  safe?: boolean;
+  operation: string[];
+  exclude: string[];
+  maxCases?: number;
+  seed?: number;
+  insecure?: boolean;
+  verbose?: boolean;
+}
+
+/** `gangway contract <spec> --base-url <url>`: contract conformance from the spec alone, no playbook. */
+export function registerContract(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('contract')
+    .description(
+      'call every operation of a spec against a base URL and validate every response (exit 1 on any finding)',
+    )
+    .argument('<spec>', 'OpenAPI 2.0, 3.0 or 3.1 document (file or URL)')
+    .requiredOption('-u, --base-url <url>', 'base URL of the API')
+    .option(
+      '-H, --header <"Name: value">',
+      'header sent with every request, e.g. auth (repeatable)',
+      collect,
+      [],
+    )
+    .option('--safe', 'only GET, HEAD and OPTIONS')
+    .option(
+      '--operation <id>',
+      'only this operation (operationId or "METHOD /path"; repeatable)',
+      collect,
+      [],
+    )
+    .option('--exclude <id>', 'leave this operation out (repeatable)', collect, [])
+    .option('--max-cases <n>', 'requests per operation (default 2)', parseInteger)
+    .option('-r, --report <format=path>', 'write a report: junit=, json= or html= (repeatable)', collect, [])
+    .option('--seed <n>', 'seed for generated data, to reproduce a run', parseSeed)
+    .option('-k, --insecure', 'accept any TLS certificate')
+    .option('-v, --verbose', 'more progress lines in CI')
+    .action(async (spec: string, flags: ContractFlags) => done(await contract(io, spec, flags)));
+}
+
+async function contract(io: Io, source: string, flags: ContractFlags): Promise<number> {
+  parseReports(flags.report);
+  const headers = parseHeaders(flags.header);
+  const spec = await loadSpec(/^https?:\/\//i.test(source) ? source : resolve(io.cwd, source));
+  const target = adhocTarget(flags.baseUrl, { headers, insecure: flags.insecure === true, version: VERSION });
+  const options = checkKindsByName.get('contract')!.options.parse({
+    safe: flags.safe === true,
+    ...(flags.operation.length > 0 && { operations: flags.operation }),
+    exclude: flags.exclude,
+    ...(flags.maxCases && { maxCasesPerOperation: flags.maxCases }),
+  });
+  return execute(io, {
+    stage: {
+      id: 'contract',
+      title: `Contract of ${spec.title}`,
+      checks: [{ id: 'contract', kind: 'contract', required: true, timeoutMs: 30 * 60_000, options }],
+      signoff: [],
+    },
+    target,
+    spec,
+    kinds: checkKindsByName,
+    baseDir: io.cwd,
+    seed: flags.seed ?? randomSeed(),
+    reports: flags.report,
+    strictFindings: true,
+    ...(flags.verbose && { verbose: true }),
+  });
+}

@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+import { registerContract } from './commands/contract.js';
+import { registerDemo } from './commands/demo.js';
+import { registerLint } from './commands/lint.js';
+import { registerRun } from './commands/run.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { defaultIo, type Io, printError } from './output.js';
+import { VERSION } from './version.js';
+
+/** The composition root of the CLI: parses argv, runs one command, returns its exit code. Never throws. */
+export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+  let code: number = EXIT.ok;
+  const done = (c: number) => {
+    code = c;
+  };
+  const program = new Command()
+    .name('gangway')
+    .description('Executable API partner integration playbooks: gated stages with evidence.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out.write(s),
+      writeErr: (s) => io.err.write(s),
+    })
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 gate open (or no findings), 1 gate blocked, 2 invalid input, 3 internal error.',
+    );
+  registerRun(program, io, done);
+  registerContract(program, io, done);
+  registerLint(program, io, done);
+  registerDemo(program, io, done);
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
+      ) {
+        return EXIT.ok;
+      }
+      return EXIT.invalidInput;
+    }
+    printError(io, error);
+    return exitCodeFor(error);
+  }
+}

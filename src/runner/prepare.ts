@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { TargetEnvironment } from '../checks/kind.js';
+import { parseDuration } from '../core/duration.js';
+import { InputError } from '../core/errors.js';
+import { HttpClient } from '../http/client.js';
+import { Redactor } from '../http/redact.js';
+import type { ResolvedAuth, ResolvedTls } from '../http/types.js';
+import { type ReferenceResolver, resolveValue } from '../playbook/references.js';
+import type { Environment, Playbook } from '../playbook/schema.js';
+
+/** What a run needs to talk to one environment. */
+export interface PreparedTarget {
+  environment: TargetEnvironment;
+  http: HttpClient;
+  redactor: Redactor;
+}
+
+export interface PrepareOptions {
+  resolver: ReferenceResolver;
+  version: string;
+  /** Extra headers from the command line ("Name: value"), treated as secrets in evidence. */
+  headers?: Record<string, string>;
+}
+
+/** Resolves an environment's references (registering every secret with the redactor) and builds its client. */
+export async function prepareTarget(
+  playbook: Playbook,
+  name: string,
+  options: PrepareOptions,
+): Promise<PreparedTarget> {
+  const declared = playbook.environments[name];
+  if (!declared) {
+    const known = Object.keys(playbook.environments).join(', ') || 'none';
+    throw new InputError(
+      'cli.unknown-environment',
+      `environment "${name}" is not in the playbook (known: ${known})`,
+    );
+  }
+  const redactor = new Redactor({
+    headers: playbook.redact?.headers ?? [],
+    fields: playbook.redact?.fields ?? [],
+  });
+  const resolved = resolveValue<Environment>(declared, options.resolver);
+  // Values behind ${env.*} in auth and TLS blocks are credentials too.
+  for (const value of resolved.secrets) redactor.addSecret(value);
+  const authEnv = resolveValue({ auth: declared.auth, tls: declared.tls }, options.resolver);
+  for (const value of authEnv.envValues) redactor.addSecret(value);
+  const env = resolved.value;
+  const tls = env.tls ? await readTls(env.tls, playbook.baseDir) : undefined;
+  return build(name, env, tls, redactor, options);
+}
+
+/** A target for `gangway contract`: a base URL and headers, no playbook. */
+export function adhocTarget(
+  baseUrl: string,
+  options: { headers: Record<string, string>; insecure: boolean; version: string },
+): PreparedTarget {
+  const redactor = new Redactor({});
+  const env: Environment = { baseUrl, production: false, headers: options.headers };
+  return build('cli', env, options.insecure ? { insecure: true } : undefined, redactor, options);
+}
+
+function build(
+  name: string,
+  env: Environment,
+  tls: ResolvedTls | undefined,
+  redactor: Redactor,
+  options: { version: string; headers?: Record<string, string> },
+): PreparedTarget {
+  try {
+    new URL(env.baseUrl);
+  } catch {
+    throw new InputError(
+      'cli.bad-base-url',
+      `base URL of environment "${name}" is not an absolute URL: ${env.baseUrl}`,
+    );
+  }
+  const headers = { ...env.headers, ...options.headers };
+  for (const [header, value] of Object.entries(options.headers ?? {})) {
+    if (/authorization|key|token|secret|cookie/i.test(header))
+      redactor.addSecret(value.replace(/^\w+\s+/, ''));
+  }
+  const auth: ResolvedAuth = (env.auth as ResolvedAuth | undefined) ?? { type: 'none' };
+  const timeout = env.timeout ? parseDuration(env.timeout) : undefined;
+  const http = new HttpClient({
+    baseUrl: env.baseUrl,
+    auth,
+    ...(tls && { tls }),
+    headers,
+    redactor,
+    version: options.version,
+    ...(timeout !== undefined && {
+      limits: { headersTimeoutMs: timeout, totalTimeoutMs: Math.max(timeout, 30_000) },
+    }),
+  });
+  return {
+    environment: {
+      name,
+      baseUrl: env.baseUrl,
+      production: env.production,
+      auth,
+      ...(tls && { tls }),
+      variables: env.variables ?? {},
+      headerNames: Object.keys(headers),
+    },
+    http,
+    redactor,
+  };
+}
+
+async function readTls(tls: NonNullable<Environment['tls']>, baseDir: string): Promise<ResolvedTls> {
+  const read = async (path: string | undefined, what: string) => {
+    if (!path) return undefined;
+    const file = isAbsolute(path) ? path : resolve(baseDir, path);
+    try {
+      return await readFile(file, 'utf8');
+    } catch {
+      throw new InputError('playbook.tls-file', `cannot read the TLS ${what} file ${file}`);
+    }
+  };
+  const [ca, cert, key] = await Promise.all([
+    read(tls.ca, 'CA'),
+    read(tls.cert, 'certificate'),
+    read(tls.key, 'key'),
+  ]);
+  return {
+    ...(ca && { ca }),
+    ...(cert && { cert }),
+    ...(key && { key }),
+    ...(tls.passphrase && { passphrase: tls.passphrase }),
+    insecure: tls.insecure,
+  };
+}
+
+/** A client with no base URL and no auth, for stages that name no environment. */
+export function detachedClient(version: string): Pick<PreparedTarget, 'http' | 'redactor'> {
+  const redactor = new Redactor({});
+  return { http: new HttpClient({ redactor, version }), redactor };
+}
