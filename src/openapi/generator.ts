@@ -124,8 +124,10 @@ function generateAlternative(
   let last: unknown;
   for (const i of order) {
     const branch = branches[i] as JsonSchema;
-    const schema = hasBase ? mergeSchemas([base, branch], (x) => resolveRef(x, ctx)) : branch;
+    let schema = hasBase ? mergeSchemas([base, branch], (x) => resolveRef(x, ctx)) : branch;
     if (schema === false) continue;
+    if (keyword === 'oneOf' && hasBase && isObject(schema))
+      schema = withoutOthersRequired(schema, branches, i, ctx);
     let value: unknown;
     try {
       value = generate(schema, ctx, depth + 1);
@@ -143,6 +145,30 @@ function generateAlternative(
   throw last instanceof Unsatisfiable
     ? last
     : new Unsatisfiable(`no ${keyword} alternative could be satisfied`);
+}
+
+/**
+ * For oneOf branches that differ only by `required` (a common way to say "id, or owner+repo"),
+ * optional properties another branch requires must stay out, or the value matches both.
+ */
+function withoutOthersRequired(
+  schema: Record<string, unknown>,
+  branches: readonly JsonSchema[],
+  chosen: number,
+  ctx: GenContext,
+): Record<string, unknown> {
+  if (!isObject(schema.properties)) return schema;
+  const own = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
+  const avoid = new Set<string>();
+  branches.forEach((b, j) => {
+    const r = resolveRef(b, ctx);
+    if (j === chosen || !isObject(r) || !Array.isArray(r.required)) return;
+    for (const name of r.required) if (!own.has(String(name))) avoid.add(String(name));
+  });
+  if (avoid.size === 0) return schema;
+  const properties: Record<string, unknown> = {};
+  for (const name in schema.properties) if (!avoid.has(name)) properties[name] = schema.properties[name];
+  return { ...schema, properties };
 }
 
 function safeValid(ctx: GenContext, schema: JsonSchema, value: unknown): boolean {
