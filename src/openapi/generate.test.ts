@@ -106,6 +106,25 @@ describe('sample(): behaviour', async () => {
     assert.ok([1.5, 1.75, 2].includes(n as number));
   });
 
+  test('oneOf branches that differ only by required get values matching exactly one', () => {
+    const schema = {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        type: { enum: ['Issue'] },
+        id: { type: 'integer' },
+        owner: { type: 'string' },
+        repo: { type: 'string' },
+      },
+      oneOf: [{ required: ['id'] }, { required: ['owner', 'repo'] }],
+    };
+    for (let seed = 0; seed < 30; seed++) {
+      const value = spec.sample(schema, { seed, direction: 'request' });
+      assert.deepEqual(spec.validateValue(schema, value, 'request'), [], JSON.stringify(value));
+    }
+  });
+
   test('an unsatisfiable schema raises spec.unsatisfiable', () => {
     const impossible = { type: 'string', pattern: '^a$', minLength: 3 };
     assert.throws(
