@@ -9,7 +9,7 @@ import { HttpClient } from '../src/http/client.js';
 import { Redactor } from '../src/http/redact.js';
 
 const N = Number(process.argv[2] ?? 20_000);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const ROUNDS = Number(process.argv[3] ?? 5);
 const CONCURRENCY = 10;
 const BODY = JSON.stringify({ id: 'ord_123', status: 'pending', amount: 1250, currency: 'EUR' });
 
@@ -88,11 +88,20 @@ for (const concurrency of [1, CONCURRENCY]) {
     }
   }
   const best = (name: string) => Math.min(...(totals.get(name) ?? [Number.NaN]));
-  const base = best(sides[0]![0]);
-  console.log(`\n${N} requests, concurrency ${concurrency}, best of ${ROUNDS} interleaved rounds`);
+  const median = (name: string) => {
+    const sorted = [...(totals.get(name) ?? [])].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  };
+  const baseBest = best(sides[0]![0]);
+  const baseMedian = median(sides[0]![0]);
+  console.log(`\n${N} requests, concurrency ${concurrency}, ${ROUNDS} interleaved rounds (best | median)`);
   for (const [name] of sides) {
-    const us = best(name);
-    console.log(`  ${name.padEnd(26)} ${us.toFixed(1).padStart(7)} µs/req   ${(us / base).toFixed(3)}×`);
+    const b = best(name);
+    const m = median(name);
+    console.log(
+      `  ${name.padEnd(24)} ${b.toFixed(1).padStart(6)} µs/req ${(b / baseBest).toFixed(3)}×  |` +
+        ` ${m.toFixed(1).padStart(6)} µs/req ${(m / baseMedian).toFixed(3)}×`,
+    );
   }
 }
 console.log(`\nserver saw ${connections.count} connections`);

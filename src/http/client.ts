@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
-import { CancelledError, InputError } from '../core/errors.js';
+import { CancelledError, InputError, TargetError } from '../core/errors.js';
 import type { Timings } from '../core/result.js';
 import { type AuthProvider, createAuth } from './auth.js';
+import { Deadline } from './deadline.js';
 import { ACCEPT_ENCODING, decodeBody } from './decode.js';
 import { classifyNetworkError, HttpError, LimitError } from './errors.js';
 import { buildExchange, type ExchangeParts } from './exchange.js';
@@ -17,7 +18,7 @@ import {
   untrack,
 } from './timings.js';
 import { childSpan, newTrace, parseTraceparent } from './trace.js';
-import { HopError, type HopHandler, type HopResult, sendHop } from './transport.js';
+import { HopError, type HopResult, sendHop } from './transport.js';
 import type { HttpLimits, HttpRequest, HttpResponse, ResolvedAuth, ResolvedTls } from './types.js';
 import { appendQuery, type Base, joinUrl, parseBase, splitUrl } from './url.js';
 
@@ -52,49 +53,6 @@ export interface HttpClientOptions {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/** Per-request cancellation: the total timeout and the caller's signal both stop the hop in flight. */
-class Deadline {
-  reason: Error | undefined;
-  handler: HopHandler | undefined;
-  readonly #timer: NodeJS.Timeout;
-  readonly #signal: AbortSignal | undefined;
-
-  constructor(
-    readonly totalMs: number,
-    signal: AbortSignal | undefined,
-  ) {
-    this.#timer = setTimeout(expire, totalMs, this);
-    this.#signal = signal;
-    signal?.addEventListener('abort', this, { once: true });
-  }
-
-  /** The caller's signal fired (EventListener object form). */
-  handleEvent(): void {
-    this.stop(new CancelledError());
-  }
-
-  stop(reason: Error): void {
-    if (this.reason) return;
-    this.reason = reason;
-    this.handler?.abort(reason);
-  }
-
-  /** Called with each hop's handler. */
-  attach(handler: HopHandler): void {
-    this.handler = handler;
-    if (this.reason) handler.abort(this.reason);
-  }
-
-  dispose(): void {
-    clearTimeout(this.#timer);
-    this.#signal?.removeEventListener('abort', this);
-  }
-}
-
-function expire(d: Deadline): void {
-  d.stop(new LimitError('http.timeout', `no complete response within ${d.totalMs} ms (total timeout)`));
-}
 
 /**
  * HTTP client for checks: keep-alive connections, per-phase timings, W3C trace headers, limits on time, size and
@@ -148,7 +106,7 @@ export class HttpClient {
   /** Sends a request; resolves with any HTTP status, rejects with HttpError when no usable response arrived. */
   async request(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
     if (signal?.aborted) throw new CancelledError();
-    if (this.#closed) throw new InputError('http.closed', 'the HTTP client is closed');
+    if (this.#closed) throw new TargetError('http.closed', 'the HTTP client is closed');
     const limits = this.limits;
     const startedAt = Date.now();
     const t0 = performance.now();

@@ -87,6 +87,20 @@ describe('HttpClient basics', () => {
     }
   });
 
+  test('a host name adds a DNS phase', async () => {
+    const byName = new HttpClient({
+      baseUrl: server.url.replace('127.0.0.1', 'localhost'),
+      redactor: new Redactor(),
+    });
+    try {
+      const res = await byName.request({ method: 'GET', url: '/dns' });
+      assert.equal(typeof res.timings.dns, 'number');
+      assert.equal(typeof res.timings.connect, 'number');
+    } finally {
+      await byName.close();
+    }
+  });
+
   test('serialises JSON bodies, sends strings as they are, repeats array query parameters', async () => {
     await client.request({
       method: 'POST',
@@ -236,6 +250,16 @@ describe('HttpClient limits', () => {
       }
       const ok = await c.request({ method: 'GET', url: '/nothing' });
       assert.equal(ok.status, 404, 'the client still works afterwards');
+    });
+  });
+
+  test('evidence keeps evidenceBodyBytes of a body and says it was cut; the response keeps all of it', async () => {
+    await withClient({ evidenceBodyBytes: 100 }, async (c) => {
+      const res = await c.request({ method: 'GET', url: '/big' });
+      assert.equal(res.body.length, 5000);
+      assert.equal(res.exchange.response?.body?.length, 100);
+      assert.equal(res.exchange.response?.bodyTruncated, true);
+      assert.equal(res.exchange.response?.size, 5000);
     });
   });
 
