@@ -11,6 +11,7 @@ import { ResourcePool } from './contract/resources.js';
 import { Evidence, forValidation } from './evidence.js';
 import { errorExchange } from './http-failure.js';
 import type { CheckContext, CheckKind } from './kind.js';
+import { evaluateThresholds, thresholdsSchema } from './thresholds.js';
 
 const options = z
   .strictObject({
@@ -30,6 +31,7 @@ const options = z
       .max(100)
       .default(2)
       .describe('Requests per operation: the first from examples and defaults, the rest generated.'),
+    thresholds: thresholdsSchema.optional(),
   })
   .default({ safe: false, exclude: [], maxCasesPerOperation: 2 });
 
@@ -113,19 +115,23 @@ export const contract = {
 
     const errors = evidence.findings.filter((f) => f.severity === 'error').length;
     const secured = selected.filter((op) => op.security.length > 0);
+    const measurements = {
+      ...latencyMeasurements(samples.map((s) => s.ms)),
+      'operations.total': spec.operations.length,
+      'operations.selected': selected.length,
+      'operations.called': called.size,
+      'operations.secured': secured.length,
+      requests,
+    };
+    const thresholds = evaluateThresholds(o.thresholds, measurements);
+    const missed = thresholds.filter((t) => !t.passed).map((t) => `; missed ${t.expression}`);
     return {
-      summary: `${called.size}/${selected.length} operations called with ${requests} requests; ${errors} finding(s)${
+      summary: `${called.size}/${selected.length} operations called with ${requests} requests; ${errors} finding(s)${missed.join('')}${
         notReached.length ? `; ${notReached.length} operation(s) left out` : ''
       }`,
       findings: evidence.findings,
-      measurements: {
-        ...latencyMeasurements(samples.map((s) => s.ms)),
-        'operations.total': spec.operations.length,
-        'operations.selected': selected.length,
-        'operations.called': called.size,
-        'operations.secured': secured.length,
-        requests,
-      },
+      measurements,
+      thresholds,
       samples,
       exchanges: evidence.exchanges,
     };

@@ -9,16 +9,18 @@ import { planCall } from './flow/request.js';
 import type { TemplateScope } from './flow/template.js';
 import { errorExchange } from './http-failure.js';
 import type { CheckKind } from './kind.js';
+import { evaluateThresholds, thresholdsSchema } from './thresholds.js';
 
 const options = z
   .union([
     z
       .string()
       .min(1)
-      .transform((flow) => ({ flow, repeat: 1 })),
+      .transform((flow) => ({ flow, repeat: 1, thresholds: undefined as string[] | undefined })),
     z.strictObject({
       flow: z.string().min(1).describe('Name of a flow under flows:'),
       repeat: z.number().int().min(1).max(1000).default(1).describe('Run the flow this many times in a row.'),
+      thresholds: thresholdsSchema.optional(),
     }),
   ])
   .describe('The name of a flow, or { flow, repeat }.');
@@ -48,7 +50,7 @@ export const flow = {
         if (!ok) {
           const left = steps.length - index - 1;
           return report(
-            o.flow,
+            o,
             evidence,
             samples,
             completed,
@@ -58,7 +60,7 @@ export const flow = {
       }
       completed += 1;
     }
-    return report(o.flow, evidence, samples, completed, `${steps.length} step(s) × ${o.repeat}`);
+    return report(o, evidence, samples, completed, `${steps.length} step(s) × ${o.repeat}`);
   },
 } satisfies CheckKind<typeof options>;
 
@@ -128,13 +130,24 @@ async function runStep(
   return captured.missing.length === 0;
 }
 
-function report(name: string, evidence: Evidence, samples: Sample[], completed: number, detail: string) {
+function report(
+  o: { flow: string; thresholds?: string[] | undefined },
+  evidence: Evidence,
+  samples: Sample[],
+  completed: number,
+  detail: string,
+) {
   const failed = evidence.findings.filter((f) => f.severity === 'error').length;
+  const measurements = { ...latencyMeasurements(samples.map((s) => s.ms)), completed, steps: samples.length };
+  const thresholds = evaluateThresholds(o.thresholds, measurements);
+  const missed = thresholds.filter((t) => !t.passed).map((t) => t.expression);
+  const verdict =
+    failed > 0 ? `${failed} finding(s)` : missed.length > 0 ? `missed ${missed.join(', ')}` : 'passed';
   return {
-    summary:
-      failed === 0 ? `flow ${name} passed: ${detail}` : `flow ${name}: ${failed} finding(s); ${detail}`,
+    summary: `flow ${o.flow} ${verdict}: ${detail}`,
     findings: evidence.findings,
-    measurements: { ...latencyMeasurements(samples.map((s) => s.ms)), completed, steps: samples.length },
+    thresholds,
+    measurements,
     samples,
     exchanges: evidence.exchanges,
   };

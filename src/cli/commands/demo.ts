@@ -1,8 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { FAULTS, parseFaults } from '../../demo/faults.js';
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, startSandbox } from '../../demo/sandbox.js';
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, type Sandbox, startSandbox } from '../../demo/sandbox.js';
 import type { Io } from '../output.js';
 import { collect, parseInteger, parseSeed } from './options.js';
 import { run } from './run.js';
@@ -63,17 +66,18 @@ async function sandbox(io: Io, flags: SandboxFlags): Promise<number> {
     https: flags.httpsPort ? { port: flags.httpsPort } : true,
     faults,
   });
+  const ca = await writeCa(box);
   const c = pc.createColors(io.color);
   io.out.write(
     [
       `${c.green('Demo payments sandbox')} listening`,
       `  http:   ${box.url}`,
-      `  https:  ${box.httpsUrl} (self-signed certificate)`,
+      `  https:  ${box.httpsUrl} (self-signed certificate: ${ca.file})`,
       `  OAuth2: POST /oauth/token, client id ${DEMO_CLIENT_ID}, client secret ${DEMO_CLIENT_SECRET}`,
       `  faults: ${faults.join(', ') || 'none'} — switch at run time: curl -X POST ${box.url}/__admin/faults -H 'content-type: application/json' -d '{"faults":["slow"]}'`,
       '',
       'Run the example playbook against it from another shell:',
-      `  export DEMO_SANDBOX_URL=${box.url} DEMO_SANDBOX_HTTPS_URL=${box.httpsUrl} DEMO_CLIENT_ID=${DEMO_CLIENT_ID} GANGWAY_SECRET_DEMO_CLIENT_SECRET=${DEMO_CLIENT_SECRET}`,
+      `  export DEMO_SANDBOX_URL=${box.httpsUrl} DEMO_SANDBOX_CA=${ca.file} DEMO_CLIENT_ID=${DEMO_CLIENT_ID} GANGWAY_SECRET_DEMO_CLIENT_SECRET=${DEMO_CLIENT_SECRET}`,
       `  gangway run ${EXAMPLE_PLAYBOOK} --stage sandbox`,
       '',
       'Ctrl-C stops it.',
@@ -90,15 +94,25 @@ async function sandbox(io: Io, flags: SandboxFlags): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await box.close();
+  await ca.remove();
   return 0;
+}
+
+/** Writes the sandbox's certificate to a temporary file so playbooks can trust it with tls.ca. */
+async function writeCa(box: Sandbox): Promise<{ file: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'gangway-demo-'));
+  const file = join(dir, 'ca.pem');
+  await writeFile(file, box.ca ?? '', { mode: 0o600 });
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 async function demoRun(io: Io, flags: DemoRunFlags): Promise<number> {
   const faults = parseFaults(flags.fault);
   const box = await startSandbox({ https: true, faults });
+  const ca = await writeCa(box);
   const c = pc.createColors(io.color);
   io.out.write(
-    `${c.dim('demo sandbox')} ${box.url} ${c.dim('and')} ${box.httpsUrl}${faults.length ? ` ${c.yellow(`faults: ${faults.join(', ')}`)}` : ''}\n`,
+    `${c.dim('demo sandbox')} ${box.httpsUrl}${faults.length ? ` ${c.yellow(`faults: ${faults.join(', ')}`)}` : ''}\n`,
   );
   try {
     return await run(
@@ -106,8 +120,8 @@ async function demoRun(io: Io, flags: DemoRunFlags): Promise<number> {
         ...io,
         env: {
           ...io.env,
-          DEMO_SANDBOX_URL: box.url,
-          DEMO_SANDBOX_HTTPS_URL: box.httpsUrl,
+          DEMO_SANDBOX_URL: box.httpsUrl,
+          DEMO_SANDBOX_CA: ca.file,
           DEMO_CLIENT_ID,
           GANGWAY_SECRET_DEMO_CLIENT_SECRET: DEMO_CLIENT_SECRET,
         },
@@ -122,5 +136,6 @@ async function demoRun(io: Io, flags: DemoRunFlags): Promise<number> {
     );
   } finally {
     await box.close();
+    await ca.remove();
   }
 }
