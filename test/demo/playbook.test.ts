@@ -19,7 +19,7 @@ describe('examples/payments/playbook.yaml', () => {
       [
         ['readiness', 'sandbox'],
         ['sandbox', 'sandbox'],
-        ['verification', 'sandbox-tls'],
+        ['verification', 'sandbox'],
         ['production-readiness', 'production'],
       ],
     );
@@ -28,7 +28,7 @@ describe('examples/payments/playbook.yaml', () => {
         assert.ok(ALLOWED_KINDS.has(check.kind), `${stage.id}: ${check.kind}`);
     }
     const sandbox = playbook.stages[1]!.checks.map((c) => c.kind).sort();
-    assert.deepEqual(sandbox, ['contract', 'credentials', 'flow', 'flow']);
+    assert.deepEqual(sandbox, ['contract', 'credentials', 'flow', 'flow', 'tls']);
     assert.equal(playbook.environments.production?.production, true);
     assert.deepEqual(playbook.stages[3]!.signoff, ['partnerships', 'security', 'oncall']);
   });
