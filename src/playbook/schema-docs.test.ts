@@ -4,7 +4,14 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { fakeKinds } from '../../test/fixtures/playbooks/support.js';
 import { buildPlaybookSchema } from './schema.js';
-import { checkExample, fieldsTable, type JsonSchema, referenceSections, toJsonSchema, typeName } from './schema-docs.js';
+import {
+  checkExample,
+  fieldsTable,
+  type JsonSchema,
+  referenceSections,
+  toJsonSchema,
+  typeName,
+} from './schema-docs.js';
 
 describe('schema docs', () => {
   test('a field table lists every field with type, required, default and description', () => {
