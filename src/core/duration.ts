@@ -36,10 +36,10 @@ export function isDuration(text: string): boolean {
 
 /** Formats milliseconds for humans: 850ms, 1.25s, 3m 20s. */
 export function formatDuration(ms: number): string {
-  if (ms < 1) return `${Math.round(ms * 1000)}µs`;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m ${seconds}s`;
+  // Each boundary is where rounding would carry into the next unit ("1000ms", "60.0s", "1m 60s").
+  if (ms < 0.9995) return `${Math.round(ms * 1000)}µs`;
+  if (ms < 999.5) return `${Math.round(ms)}ms`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(ms < 9_995 ? 2 : 1)}s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
 }
