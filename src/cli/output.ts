@@ -25,7 +25,11 @@ export function printError(io: Io, error: unknown): void {
   const c = pc.createColors(io.color);
   if (error instanceof InputError) {
     io.err.write(`${c.red('error')} ${error.message}\n`);
-    for (const d of error.diagnostics) io.err.write(`  ${formatDiagnostic(d)}\n`);
+    // Some errors (the playbook loader's) already list their diagnostics in the message: print each once.
+    for (const d of error.diagnostics) {
+      const line = formatDiagnostic(d);
+      if (!error.message.includes(line)) io.err.write(`  ${line}\n`);
+    }
   } else if (error instanceof GangwayError) {
     io.err.write(`${c.red('error')} ${error.message} [${error.code}]\n`);
   } else {
