@@ -151,7 +151,14 @@ async function runCheck(
     });
   }
 
-  const budget = AbortSignal.timeout(entry.timeoutMs);
+  // A referenced timer, unlike AbortSignal.timeout(): a check stuck on a promise that nothing drives would
+  // otherwise let the event loop drain and the process exit without a report.
+  const budgetController = new AbortController();
+  const timer = setTimeout(
+    () => budgetController.abort(new CancelledError('time budget exceeded')),
+    entry.timeoutMs,
+  );
+  const budget = budgetController.signal;
   const signal = AbortSignal.any([runSignal, budget]);
   const ctx: CheckContext = {
     checkId: entry.id,
@@ -186,6 +193,8 @@ async function runCheck(
           ? error.code
           : 'check.crashed';
     return finish(base, now, { outcome: 'errored', error: { code, message } });
+  } finally {
+    clearTimeout(timer);
   }
 }
 
