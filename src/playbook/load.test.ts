@@ -181,6 +181,15 @@ describe('loadPlaybook: positions and messages', () => {
     assert.ok(!diagnostics.some((d) => d.message.includes('https://x')));
   });
 
+  test('a flow expectation with an invalid regular expression is reported where it is written', async () => {
+    const diagnostics = await diagnosticsOf(
+      `${HEAD}flows:\n  f:\n    - call: getThing\n      expect:\n        body:\n          $.id: { matches: "([a-z" }\n`,
+    );
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0]?.line, 8);
+    assert.match(diagnostics[0]!.message, /not a valid regular expression/);
+  });
+
   test('an unquoted reference inside a flow map gets a quoting hint', async () => {
     const diagnostics = await diagnosticsOf(
       `${HEAD}environments:\n  e: { baseUrl: https://x, auth: { type: bearer, token: ${'$'}{secret.t} } }\n`,

@@ -112,6 +112,15 @@ export const targetsSchema = z
   })
   .describe('Reliability targets; checks use them as default thresholds.');
 
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const matcherSchema = z
@@ -126,7 +135,11 @@ export const matcherSchema = z
         lt: z.number().optional(),
         lte: z.number().optional(),
         contains: z.unknown().optional(),
-        matches: z.string().optional().describe('A regular expression the value must match.'),
+        matches: z
+          .string()
+          .refine(isRegExp, 'not a valid regular expression')
+          .optional()
+          .describe('A regular expression the value must match.'),
         exists: z.boolean().optional(),
         type: z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']).optional(),
         in: z.array(z.unknown()).optional(),
