@@ -195,7 +195,7 @@ describe('gangway contract', () => {
     }
   });
 
-  test('an invalid --header or a missing --base-url is exit 2, nothing sent', async () => {
+  test('an invalid --header, a missing --base-url or an unknown --operation/--exclude is exit 2, nothing sent', async () => {
     const inventory = APIS[2]!;
     const server = await inventory.start(false);
     try {
@@ -205,6 +205,18 @@ describe('gangway contract', () => {
       const missing = await cli(['contract', inventory.spec]);
       assert.equal(missing.code, 2);
       assert.match(missing.err, /--base-url/);
+      const typo = await cli(['contract', inventory.spec, '-u', server.url, '--operation', 'listItem']);
+      assert.equal(typo.code, 2, typo.out + typo.err);
+      assert.match(typo.err, /"listItem" is not an operation of Inventory API/);
+      const excluded = await cli([
+        'contract',
+        inventory.spec,
+        '-u',
+        server.url,
+        '--exclude',
+        'DELETE /items',
+      ]);
+      assert.equal(excluded.code, 2);
       assert.equal(server.requests.length, 0);
     } finally {
       await server.close();

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkKindsByName } from '../../checks/index.js';
+import { InputError } from '../../core/errors.js';
 import { loadSpec } from '../../openapi/load.js';
 import { adhocTarget } from '../../runner/prepare.js';
 import { execute, parseReports } from '../execute.js';
@@ -57,6 +58,18 @@ async function contract(io: Io, source: string, flags: ContractFlags): Promise<n
   parseReports(flags.report);
   const headers = parseHeaders(flags.header);
   const spec = await loadSpec(/^https?:\/\//i.test(source) ? source : resolve(io.cwd, source));
+  // A typo in --operation/--exclude is a bad flag (exit 2), not a check that could not run (exit 1).
+  const unknown = [...flags.operation, ...flags.exclude].filter((ref) => !spec.operation(ref));
+  if (unknown.length > 0) {
+    const known = spec.operations
+      .slice(0, 5)
+      .map((op) => op.id)
+      .join(', ');
+    throw new InputError(
+      'cli.unknown-operation',
+      `${unknown.map((r) => `"${r}"`).join(', ')} ${unknown.length === 1 ? 'is not an operation' : 'are not operations'} of ${spec.title} (operations look like ${known})`,
+    );
+  }
   const target = adhocTarget(flags.baseUrl, { headers, insecure: flags.insecure === true, version: VERSION });
   const options = checkKindsByName.get('contract')!.options.parse({
     safe: flags.safe === true,
