@@ -195,6 +195,23 @@ describe('gangway contract', () => {
     }
   });
 
+  test('a credential header whose name says auth (X-Auth) is redacted too', {
+    todo: 'src/runner/prepare.ts registers --header values as secrets only for names matching /authorization|key|token|secret|cookie/, and the redactor hides headers by a fixed name list: X-Auth values appear in curl lines, evidence and reports',
+  }, async () => {
+    const inventory = APIS[2]!;
+    const canary = 'x-auth-canary-91f3';
+    const { out, dir } = await contract({ ...inventory, headers: [`X-Auth: ${canary}`] }, true, [
+      '--report',
+      'html=r.html',
+    ]);
+    const texts = [
+      out,
+      readFileSync(join(dir, 'report.json'), 'utf8'),
+      readFileSync(join(dir, 'r.html'), 'utf8'),
+    ];
+    for (const text of texts) assert.ok(!text.includes(canary), 'the X-Auth value leaked');
+  });
+
   test('an invalid --header, a missing --base-url or an unknown --operation/--exclude is exit 2, nothing sent', async () => {
     const inventory = APIS[2]!;
     const server = await inventory.start(false);
