@@ -58,17 +58,17 @@ export const contract = {
       ctx.environment?.auth.type !== 'none' ||
       (ctx.environment?.headerNames ?? []).some((h) => /authorization|api-?key|token|secret/i.test(h));
     const called = new Set<string>();
+    // Secured operations that refused us because no credentials were given: untested, never a quiet pass.
+    const refused = new Set<string>();
     let requests = 0;
 
     for (const [index, op] of selected.entries()) {
       ctx.progress(`${op.id}`, index, selected.length);
       for (let n = 0; n < o.maxCasesPerOperation; n++) {
         const known: Record<string, unknown> = {};
-        let idsCaptured = true;
         for (const p of op.parameters.filter((p) => p.in === 'path')) {
           const id = pool.idFor(collectionOf(op.path, p.name), p.name);
-          if (id === undefined) idsCaptured = false;
-          else known[p.name] = id;
+          if (id !== undefined) known[p.name] = id;
         }
         let request: HttpRequest;
         try {
@@ -96,8 +96,11 @@ export const contract = {
           break;
         }
         called.add(op.id);
+        if (!hasCredentials && op.security.length > 0 && (res.status === 401 || res.status === 403)) {
+          refused.add(op.id);
+        }
         const issues = spec.validateResponse(op, forValidation(res));
-        const judged = judgeStatus(op, res, { hasCredentials, idsCaptured });
+        const judged = judgeStatus(op, res, { hasCredentials });
         samples.push({
           t,
           ms: res.timings.total,
@@ -113,6 +116,7 @@ export const contract = {
       }
     }
 
+    if (refused.size > 0) evidence.add(untestedWithoutCredentials([...refused]));
     const errors = evidence.findings.filter((f) => f.severity === 'error').length;
     const secured = selected.filter((op) => op.security.length > 0);
     const measurements = {
@@ -216,5 +220,20 @@ function notReachedFinding(op: Operation, reason: string) {
     severity: 'info' as const,
     message: `${op.id} was not called: ${reason}`,
     operation: op.id,
+  };
+}
+
+function untestedWithoutCredentials(operations: string[]) {
+  const shown =
+    operations.slice(0, 5).join(', ') + (operations.length > 5 ? `, and ${operations.length - 5} more` : '');
+  return {
+    code: 'auth.no-credentials',
+    severity: 'error' as const,
+    message: `${operations.length} secured operation(s) refused the request because no credentials were given, so their behaviour was not tested: ${shown}`,
+    operation: operations[0]!,
+    pointer: 'status',
+    expected: 'responses to authenticated requests',
+    actual: '401/403',
+    hint: 'Configure auth for the environment (or pass --header "Authorization: ..."), or limit the run to public operations with --operation.',
   };
 }

@@ -79,7 +79,11 @@ describe('prepareTarget', () => {
         },
       }),
       'sandbox',
-      { Authorization: 'Bearer cli-token-99f1', 'X-Trace': 'visible' },
+      {
+        Authorization: 'Bearer cli-token-99f1',
+        'X-Trace': 'x-trace-value',
+        Accept: 'application/vnd.visible+json',
+      },
     );
     assert.deepEqual(target.environment, {
       name: 'sandbox',
@@ -87,12 +91,18 @@ describe('prepareTarget', () => {
       production: false,
       auth: { type: 'bearer', token: TOKEN },
       variables: { currency: 'EUR' },
-      headerNames: ['X-Api-Key', 'Authorization', 'X-Trace'],
+      headerNames: ['X-Api-Key', 'Authorization', 'X-Trace', 'Accept'],
     });
-    const text = target.redactor.text(`${TOKEN} cli-token-99f1 visible 127.0.0.1:9`);
+    const text = target.redactor.text(
+      `${TOKEN} cli-token-99f1 x-trace-value application/vnd.visible+json 127.0.0.1:9`,
+    );
     assert.ok(!text.includes(TOKEN), text);
     assert.ok(!text.includes('cli-token-99f1'), text);
-    assert.ok(text.includes('visible') && text.includes('127.0.0.1:9'), 'non-secrets stay readable');
+    assert.ok(!text.includes('x-trace-value'), 'command-line header values are secrets unless plainly not');
+    assert.ok(
+      text.includes('application/vnd.visible+json') && text.includes('127.0.0.1:9'),
+      'non-secrets stay readable',
+    );
   });
 
   test('env values used in auth are secrets too', async () => {

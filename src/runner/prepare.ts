@@ -9,6 +9,9 @@ import type { ResolvedAuth, ResolvedTls } from '../http/types.js';
 import { type ReferenceResolver, resolveValue } from '../playbook/references.js';
 import type { Environment, Playbook } from '../playbook/schema.js';
 
+const PLAIN_HEADERS =
+  /^(accept|accept-language|accept-encoding|content-type|content-language|user-agent|cache-control|prefer|x-request-id|x-correlation-id)$/i;
+
 /** What a run needs to talk to one environment. */
 export interface PreparedTarget {
   environment: TargetEnvironment;
@@ -77,9 +80,13 @@ function build(
     );
   }
   const headers = { ...env.headers, ...options.headers };
+  // Headers given on the command line usually carry credentials under names we cannot guess (X-Auth,
+  // X-Partner-Signature...): every value is treated as a secret unless the header is plainly not one.
   for (const [header, value] of Object.entries(options.headers ?? {})) {
-    if (/authorization|key|token|secret|cookie/i.test(header))
-      redactor.addSecret(value.replace(/^\w+\s+/, ''));
+    if (PLAIN_HEADERS.test(header)) continue;
+    redactor.addSecret(value);
+    const credential = value.replace(/^[\w-]+\s+/, '');
+    if (credential !== value) redactor.addSecret(credential);
   }
   const auth: ResolvedAuth = (env.auth as ResolvedAuth | undefined) ?? { type: 'none' };
   const timeout = env.timeout ? parseDuration(env.timeout) : undefined;

@@ -125,7 +125,6 @@ describe('judgeStatus', () => {
     test(row.name, () => {
       const findings = judgeStatus(op(row.secured), response(row.status), {
         hasCredentials: row.hasCredentials,
-        idsCaptured: true,
       });
       if (!row.code) {
         assert.deepEqual(findings, []);

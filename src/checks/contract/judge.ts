@@ -5,8 +5,6 @@ import type { Operation } from '../../openapi/types.js';
 export interface JudgeContext {
   /** Whether Gangway sends credentials (configured auth or an Authorization-like header). */
   hasCredentials: boolean;
-  /** Where the path ids came from: a captured resource or a generated value. */
-  idsCaptured: boolean;
 }
 
 /**

@@ -79,9 +79,14 @@ describe('orderOperations', () => {
     assert.deepEqual(keys(input), ['DELETE /a/{id}', 'POST /a']);
   });
 
-  test('a create on a nested collection runs before that collection is listed or read', {
-    todo: 'POST /payments/{id}/refunds is phase 3 (templated path), so GET /payments/{id}/refunds/{refundId} runs before any refund exists and uses a generated id; ordering by "path ends with a parameter" would fix it but also moves actions such as POST /payments/{id}/cancel earlier',
-  }, () => {
+  test('an action on a resource (POST /payments/{id}/cancel) keeps its place after reads', () => {
+    const ordered = keys(
+      orderOperations(['POST /payments/{id}/cancel', 'GET /payments/{id}', 'POST /payments'].map(op)),
+    );
+    assert.deepEqual(ordered, ['POST /payments', 'GET /payments/{id}', 'POST /payments/{id}/cancel']);
+  });
+
+  test('a create on a nested collection runs before that collection is listed or read', () => {
     const ordered = keys(
       orderOperations(
         [

@@ -14,7 +14,7 @@ export function orderOperations(operations: readonly Operation[]): Operation[] {
   const phase = (op: Operation): number => {
     const templated = op.path.includes('{');
     if (op.method === 'DELETE') return 4;
-    if (op.method === 'POST' && !templated) return 0;
+    if (op.method === 'POST' && (!templated || createsInSubCollection(op.path))) return 0;
     if (op.method === 'GET' && !templated) return 1;
     if (op.method === 'GET' || op.method === 'HEAD') return 2;
     return 3;
@@ -22,6 +22,17 @@ export function orderOperations(operations: readonly Operation[]): Operation[] {
   const depth = (op: Operation) => op.path.split('/').length;
   return [...operations].sort(
     (a, b) => phase(a) - phase(b) || depth(a) - depth(b) || a.path.localeCompare(b.path),
+  );
+}
+
+/**
+ * A POST on a sub-collection of a resource ("/payments/{id}/refunds") creates a child: it must run before
+ * the child is read. Actions ("/payments/{id}/cancel") are verbs, not plural nouns, and keep their place.
+ */
+function createsInSubCollection(path: string): boolean {
+  const last = path.replace(/\/$/, '').split('/').pop() ?? '';
+  return (
+    !last.includes('{') && /^[a-z][\w-]*s$/i.test(last) && !/(status|process|access|address)$/i.test(last)
   );
 }
 
