@@ -9,7 +9,7 @@ import { judgeStatus } from './contract/judge.js';
 import { collectionOf, collectionPath, isSafe, orderOperations } from './contract/order.js';
 import { ResourcePool } from './contract/resources.js';
 import { Evidence, forValidation } from './evidence.js';
-import { errorExchange } from './http-failure.js';
+import { sendOrRecord } from './http-failure.js';
 import type { CheckContext, CheckKind } from './kind.js';
 import { evaluateThresholds, thresholdsSchema } from './thresholds.js';
 
@@ -176,29 +176,19 @@ async function send(
   evidence: Evidence,
   op: Operation,
 ): Promise<HttpResponse | undefined> {
-  try {
-    let res = await ctx.http.request(request, signal);
-    if (res.status === 429) {
-      const wait = Math.min(5, Number(res.headers['retry-after'] ?? 1) || 1);
-      await new Promise((r) => setTimeout(r, wait * 1000));
-      res = await ctx.http.request(request, signal);
-    }
-    return res;
-  } catch (error) {
-    if (signal.aborted || !(error instanceof GangwayError) || !error.code.startsWith('http.')) throw error;
-    evidence.add(
-      {
-        code: 'response.none',
-        severity: 'error',
-        message: `${op.id}: no response: ${errorMessage(error)}`,
-        operation: op.id,
-        actual: error.code,
-        hint: 'The API did not answer this request; a valid request must get an answer within the timeouts.',
-      },
-      errorExchange(error),
-    );
-    return undefined;
-  }
+  const describe = (error: GangwayError) => ({
+    code: 'response.none',
+    severity: 'error' as const,
+    message: `${op.id}: no response: ${errorMessage(error)}`,
+    operation: op.id,
+    actual: error.code,
+    hint: 'The API did not answer this request; a valid request must get an answer within the timeouts.',
+  });
+  const res = await sendOrRecord(ctx.http, request, signal, evidence, describe);
+  if (res?.status !== 429) return res;
+  const wait = Math.min(5, Number(res.headers['retry-after'] ?? 1) || 1);
+  await new Promise((r) => setTimeout(r, wait * 1000));
+  return sendOrRecord(ctx.http, request, signal, evidence, describe);
 }
 
 function remember(pool: ResourcePool, op: Operation, res: HttpResponse): void {

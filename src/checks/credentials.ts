@@ -6,7 +6,7 @@ import type { HttpResponse } from '../http/types.js';
 import type { Operation } from '../openapi/types.js';
 import { durationSchema } from '../playbook/schema.js';
 import { Evidence } from './evidence.js';
-import { errorExchange } from './http-failure.js';
+import { errorExchange, sendOrRecord } from './http-failure.js';
 import type { CheckContext, CheckKind } from './kind.js';
 
 const options = z
@@ -178,28 +178,17 @@ async function call(
   signal: AbortSignal,
   evidence: Evidence,
 ): Promise<HttpResponse | undefined> {
-  try {
-    const res = await ctx.http.request(
-      { method: 'GET', url: target.path, operation: target.label, auth },
-      signal,
-    );
-    evidence.keep(res.exchange);
-    return res;
-  } catch (error) {
-    if (signal.aborted || !(error instanceof GangwayError) || !error.code.startsWith('http.')) throw error;
-    evidence.add(
-      {
-        code: 'credentials.unreachable',
-        severity: 'error',
-        message: `${target.label} could not be called: ${errorMessage(error)}`,
-        operation: target.label,
-        actual: error.code,
-        hint: 'Check that the environment is up and reachable.',
-      },
-      errorExchange(error),
-    );
-    return undefined;
-  }
+  const request = { method: 'GET', url: target.path, operation: target.label, auth };
+  const res = await sendOrRecord(ctx.http, request, signal, evidence, (error) => ({
+    code: 'credentials.unreachable',
+    severity: 'error',
+    message: `${target.label} could not be called: ${errorMessage(error)}`,
+    operation: target.label,
+    actual: error.code,
+    hint: 'Check that the environment is up and reachable.',
+  }));
+  if (res) evidence.keep(res.exchange);
+  return res;
 }
 
 /** The exp claim of a JWT in ms, if the token is a JWT; opaque tokens have no visible expiry. */

@@ -7,7 +7,7 @@ import { Evidence, forValidation } from './evidence.js';
 import { capture, checkExpectations, jsonBody } from './flow/expect.js';
 import { planCall } from './flow/request.js';
 import type { TemplateScope } from './flow/template.js';
-import { errorExchange } from './http-failure.js';
+import { sendOrRecord } from './http-failure.js';
 import type { CheckKind } from './kind.js';
 import { evaluateThresholds, thresholdsSchema } from './thresholds.js';
 
@@ -77,23 +77,16 @@ async function runStep(
 ): Promise<boolean> {
   const call = planCall(step, ctx.spec, scope);
   const t = Date.now() - started;
-  let res: Awaited<ReturnType<typeof ctx.http.request>>;
-  try {
-    res = await ctx.http.request(call.request, signal);
-  } catch (error) {
-    if (signal.aborted || !(error instanceof GangwayError) || !error.code.startsWith('http.')) throw error;
+  const res = await sendOrRecord(ctx.http, call.request, signal, evidence, (error) => ({
+    code: 'flow.request-failed',
+    severity: 'error',
+    message: `${where}: ${call.label} failed: ${errorMessage(error)}`,
+    operation: call.label,
+    actual: error.code,
+    hint: 'The API did not answer; check that it is up and reachable from here.',
+  }));
+  if (!res) {
     samples.push({ t, ms: Date.now() - started - t, ok: false, label: call.label });
-    evidence.add(
-      {
-        code: 'flow.request-failed',
-        severity: 'error',
-        message: `${where}: ${call.label} failed: ${errorMessage(error)}`,
-        operation: call.label,
-        actual: error.code,
-        hint: 'The API did not answer; check that it is up and reachable from here.',
-      },
-      errorExchange(error),
-    );
     return false;
   }
   const body = jsonBody(res);
