@@ -11,7 +11,7 @@ import { ResourcePool } from './contract/resources.js';
 import { Evidence, forValidation } from './evidence.js';
 import { sendOrRecord } from './http-failure.js';
 import type { CheckContext, CheckKind } from './kind.js';
-import { evaluateThresholds, thresholdsSchema } from './thresholds.js';
+import { evaluateThresholds, latencyFindings, thresholdsSchema } from './thresholds.js';
 
 const options = z
   .strictObject({
@@ -117,7 +117,6 @@ export const contract = {
     }
 
     if (refused.size > 0) evidence.add(untestedWithoutCredentials([...refused]));
-    const errors = evidence.findings.filter((f) => f.severity === 'error').length;
     const secured = selected.filter((op) => op.security.length > 0);
     const measurements = {
       ...latencyMeasurements(samples.map((s) => s.ms)),
@@ -128,6 +127,10 @@ export const contract = {
       requests,
     };
     const thresholds = evaluateThresholds(o.thresholds, measurements);
+    for (const finding of latencyFindings(thresholds, samples)) evidence.add(finding);
+    const errors = evidence.findings.filter(
+      (f) => f.severity === 'error' && f.code !== 'latency.threshold',
+    ).length;
     const missed = thresholds.filter((t) => !t.passed).map((t) => `; missed ${t.expression}`);
     return {
       summary: `${called.size}/${selected.length} operations called with ${requests} requests; ${errors} finding(s)${missed.join('')}${

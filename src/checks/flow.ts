@@ -9,7 +9,7 @@ import { planCall } from './flow/request.js';
 import type { TemplateScope } from './flow/template.js';
 import { sendOrRecord } from './http-failure.js';
 import type { CheckKind } from './kind.js';
-import { evaluateThresholds, thresholdsSchema } from './thresholds.js';
+import { evaluateThresholds, latencyFindings, thresholdsSchema } from './thresholds.js';
 
 const options = z
   .union([
@@ -130,10 +130,13 @@ function report(
   completed: number,
   detail: string,
 ) {
-  const failed = evidence.findings.filter((f) => f.severity === 'error').length;
   const measurements = { ...latencyMeasurements(samples.map((s) => s.ms)), completed, steps: samples.length };
   const thresholds = evaluateThresholds(o.thresholds, measurements);
+  for (const finding of latencyFindings(thresholds, samples)) evidence.add(finding);
   const missed = thresholds.filter((t) => !t.passed).map((t) => t.expression);
+  const failed = evidence.findings.filter(
+    (f) => f.severity === 'error' && f.code !== 'latency.threshold',
+  ).length;
   const verdict =
     failed > 0 ? `${failed} finding(s)` : missed.length > 0 ? `missed ${missed.join(', ')}` : 'passed';
   return {

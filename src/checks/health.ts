@@ -9,6 +9,7 @@ import { Evidence, forValidation } from './evidence.js';
 import { errorExchange } from './http-failure.js';
 import type { CheckKind } from './kind.js';
 import { statusMatches } from './status.js';
+import { latencyFindings } from './thresholds.js';
 
 const options = z
   .strictObject({
@@ -113,6 +114,11 @@ export const health = {
           up === 0 ? { ...r, passed: true } : r,
         )
       : [];
+    for (const finding of latencyFindings(
+      thresholds,
+      samples.filter((s) => s.ok),
+    ))
+      evidence.add(finding);
     const p95 = measurements['latency.p95'];
     const summary =
       up === o.samples
