@@ -153,3 +153,76 @@ export function securityOf(value: unknown): Record<string, string[]>[] | undefin
     return out;
   });
 }
+
+/** Called once per path item; returns the visitor for that item's operations. */
+export type PathItemVisitor = (
+  path: string,
+  item: { value: Record<string, unknown>; loc: Loc },
+) => (method: (typeof METHODS)[number], raw: Record<string, unknown>, opLoc: Loc) => void;
+
+/**
+ * Walks `paths`: reports paths not starting with "/", path items and operations that are not objects,
+ * follows path item $refs, and hands each operation object to the visitor. Keys starting with "x-" are
+ * extensions; `skip` leaves out methods a version does not have (2.0 has no trace).
+ */
+export function eachOperation(
+  n: Normalizer,
+  paths: Record<string, unknown>,
+  rootLoc: Loc,
+  visitor: PathItemVisitor,
+  skip: readonly string[] = [],
+): void {
+  for (const path in paths) {
+    if (path.startsWith('x-')) continue;
+    const itemLoc = child(rootLoc, 'paths', path);
+    if (!path.startsWith('/')) n.problem(itemLoc, `path '${path}' must start with '/'`);
+    const item = n.follow(paths[path], itemLoc);
+    if (!item) continue;
+    if (!isObject(item.value)) {
+      n.problem(itemLoc, `path item '${path}' must be an object`);
+      continue;
+    }
+    const visit = visitor(path, { value: item.value, loc: item.loc });
+    for (const method of METHODS) {
+      if (!(method in item.value) || skip.includes(method)) continue;
+      const opLoc = child(item.loc, method);
+      const raw = item.value[method];
+      if (!isObject(raw)) n.problem(opLoc, `operation ${method.toUpperCase()} ${path} must be an object`);
+      else visit(method, raw, opLoc);
+    }
+  }
+}
+
+/** The version-independent part of an operation: ids, method, tags, parameters, responses, security. */
+export function baseOperation(
+  n: Normalizer,
+  spec: {
+    method: string;
+    path: string;
+    raw: Record<string, unknown>;
+    opLoc: Loc;
+    parameters: Parameter[];
+    responses: Operation['responses'];
+    globalSecurity: Operation['security'];
+  },
+): Operation {
+  const { raw, path } = spec;
+  const method = spec.method.toUpperCase();
+  const key = `${method} ${path}`;
+  const operationId = typeof raw.operationId === 'string' ? raw.operationId : undefined;
+  const op: Operation = {
+    id: operationId ?? key,
+    method,
+    path,
+    key,
+    tags: stringList(raw.tags),
+    deprecated: raw.deprecated === true,
+    parameters: spec.parameters,
+    responses: spec.responses,
+    security: securityOf(raw.security) ?? spec.globalSecurity,
+    pointer: n.where(spec.opLoc),
+  };
+  if (operationId !== undefined) op.operationId = operationId;
+  if (typeof raw.summary === 'string') op.summary = raw.summary;
+  return op;
+}

@@ -1,11 +1,13 @@
 import {
+  baseOperation,
   checkPathParameters,
   child,
+  eachOperation,
   finishOperations,
   type Loc,
-  METHODS,
   mergeParameters,
   type Normalizer,
+  type PathItemVisitor,
   securityOf,
   stringList,
 } from './normalize-common.js';
@@ -50,54 +52,31 @@ export function normalizeV2(n: Normalizer, doc: Record<string, unknown>, rootLoc
   const paths = doc.paths;
   if (!isObject(paths)) n.problem(child(rootLoc, 'paths'), 'paths must be an object');
   else {
-    for (const path in paths) {
-      if (path.startsWith('x-')) continue;
-      const itemLoc = child(rootLoc, 'paths', path);
-      if (!path.startsWith('/')) n.problem(itemLoc, `path '${path}' must start with '/'`);
-      const item = n.follow(paths[path], itemLoc);
-      if (!item) continue;
-      if (!isObject(item.value)) {
-        n.problem(itemLoc, `path item '${path}' must be an object`);
-        continue;
-      }
-      const pathItem = item.value;
-      const pathRaw = parameters(n, pathItem.parameters, child(item.loc, 'parameters'));
-      for (const method of METHODS) {
-        if (!(method in pathItem) || method === 'trace') continue;
-        const opLoc = child(item.loc, method);
-        const raw = pathItem[method];
-        if (!isObject(raw)) {
-          n.problem(opLoc, `operation ${method.toUpperCase()} ${path} must be an object`);
-          continue;
-        }
+    const visitor: PathItemVisitor = (path, item) => {
+      const pathRaw = parameters(n, item.value.parameters, child(item.loc, 'parameters'));
+      return (method, raw, opLoc) => {
         const opRaw = parameters(n, raw.parameters, child(opLoc, 'parameters'));
         const pick = (list: RawParam[]) => list.flatMap((r) => (r.param ? [r.param] : []));
         const params = mergeParameters(pick(pathRaw), pick(opRaw));
         checkPathParameters(n, path, params, opLoc);
         const consumes = 'consumes' in raw ? stringList(raw.consumes) : globalConsumes;
         const produces = 'produces' in raw ? stringList(raw.produces) : globalProduces;
-        const key = `${method.toUpperCase()} ${path}`;
-        const operationId = typeof raw.operationId === 'string' ? raw.operationId : undefined;
-        const op: Operation = {
-          id: operationId ?? key,
-          method: method.toUpperCase(),
+        const op = baseOperation(n, {
+          method,
           path,
-          key,
-          tags: stringList(raw.tags),
-          deprecated: raw.deprecated === true,
+          raw,
+          opLoc,
           parameters: params,
           responses: responses(n, raw.responses, child(opLoc, 'responses'), produces),
-          security: securityOf(raw.security) ?? globalSecurity,
-          pointer: n.where(opLoc),
-        };
-        if (operationId !== undefined) op.operationId = operationId;
-        if (typeof raw.summary === 'string') op.summary = raw.summary;
+          globalSecurity,
+        });
         const requestBody = bodyOf([...pathRaw, ...opRaw], consumes);
         if (requestBody) op.requestBody = requestBody;
-        if (!isObject(raw.responses)) n.problem(opLoc, `operation ${key} has no responses`);
+        if (!isObject(raw.responses)) n.problem(opLoc, `operation ${op.key} has no responses`);
         ops.push({ op, loc: opLoc });
-      }
-    }
+      };
+    };
+    eachOperation(n, paths, rootLoc, visitor, ['trace']);
   }
   return {
     operations: finishOperations(n, ops),

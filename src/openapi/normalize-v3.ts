@@ -1,13 +1,13 @@
 import {
+  baseOperation,
   checkPathParameters,
   child,
+  eachOperation,
   finishOperations,
   type Loc,
-  METHODS,
   mergeParameters,
   type Normalizer,
   securityOf,
-  stringList,
 } from './normalize-common.js';
 import { isObject } from './pointer.js';
 import type { MediaType, Operation, Parameter, ResponseSpec, SecurityScheme } from './types.js';
@@ -27,43 +27,20 @@ export function normalizeV3(n: Normalizer, doc: Record<string, unknown>, rootLoc
   const paths = doc.paths;
   if (paths !== undefined && !isObject(paths)) n.problem(child(rootLoc, 'paths'), 'paths must be an object');
   if (isObject(paths)) {
-    for (const path in paths) {
-      const itemLoc = child(rootLoc, 'paths', path);
-      if (!path.startsWith('/')) n.problem(itemLoc, `path '${path}' must start with '/'`);
-      const item = n.follow(paths[path], itemLoc);
-      if (!item) continue;
-      if (!isObject(item.value)) {
-        n.problem(itemLoc, `path item '${path}' must be an object`);
-        continue;
-      }
-      const pathItem = item.value;
-      const pathParams = parameters(n, pathItem.parameters, child(item.loc, 'parameters'));
-      for (const method of METHODS) {
-        if (!(method in pathItem)) continue;
-        const opLoc = child(item.loc, method);
-        const raw = pathItem[method];
-        if (!isObject(raw)) {
-          n.problem(opLoc, `operation ${method.toUpperCase()} ${path} must be an object`);
-          continue;
-        }
+    eachOperation(n, paths, rootLoc, (path, item) => {
+      const pathParams = parameters(n, item.value.parameters, child(item.loc, 'parameters'));
+      return (method, raw, opLoc) => {
         const params = mergeParameters(pathParams, parameters(n, raw.parameters, child(opLoc, 'parameters')));
         checkPathParameters(n, path, params, opLoc);
-        const key = `${method.toUpperCase()} ${path}`;
-        const operationId = typeof raw.operationId === 'string' ? raw.operationId : undefined;
-        const op: Operation = {
-          id: operationId ?? key,
-          method: method.toUpperCase(),
+        const op = baseOperation(n, {
+          method,
           path,
-          key,
-          tags: stringList(raw.tags),
-          deprecated: raw.deprecated === true,
+          raw,
+          opLoc,
           parameters: params,
           responses: responses(n, raw.responses, child(opLoc, 'responses')),
-          security: securityOf(raw.security) ?? globalSecurity,
-          pointer: n.where(opLoc),
-        };
-        if (operationId !== undefined) op.operationId = operationId;
-        if (typeof raw.summary === 'string') op.summary = raw.summary;
+          globalSecurity,
+        });
         if (raw.requestBody !== undefined) {
           const body = n.follow(raw.requestBody, child(opLoc, 'requestBody'));
           if (body && isObject(body.value)) {
@@ -74,11 +51,11 @@ export function normalizeV3(n: Normalizer, doc: Record<string, unknown>, rootLoc
           } else if (body) n.problem(child(opLoc, 'requestBody'), 'requestBody must be an object');
         }
         if (raw.responses === undefined && n.version !== '3.1') {
-          n.problem(opLoc, `operation ${key} has no responses`);
+          n.problem(opLoc, `operation ${op.key} has no responses`);
         }
         ops.push({ op, loc: opLoc });
-      }
-    }
+      };
+    });
   }
   return {
     operations: finishOperations(n, ops),
