@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { type Handler, serve } from '../fixtures/apis/server-kit.js';
+import { allFindings, cli, readReport, tempDir } from './helpers.js';
+
+// A spec that documents only 200 for reading a thing: a 404 for an id Gangway made up is not the API's fault,
+// a 404 for an id the API itself listed is.
+const SPEC = `openapi: 3.0.3
+info: { title: Things, version: 1.0.0 }
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { type: array, items: { $ref: '#/components/schemas/Thing' } }
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]
+      responses:
+        '200':
+          description: ok
+          content: { application/json: { schema: { $ref: '#/components/schemas/Thing' } } }
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties: { id: { type: string } }
+`;
+
+async function run(handler: Handler) {
+  const dir = tempDir();
+  const spec = join(dir, 'things.yaml');
+  writeFileSync(spec, SPEC);
+  const server = await serve(handler);
+  try {
+    const result = await cli([
+      'contract',
+      spec,
+      '--base-url',
+      server.url,
+      '--report',
+      `json=${join(dir, 'r.json')}`,
+    ]);
+    return { ...result, findings: allFindings(readReport(join(dir, 'r.json'))) };
+  } finally {
+    await server.close();
+  }
+}
+
+describe('gangway contract: ids', () => {
+  test('an empty list leaves only a made-up id: its undocumented 404 is noted, not a finding', async () => {
+    const { code, findings } = await run((req) =>
+      req.path === '/things' ? { status: 200, body: [] } : { status: 404, body: { error: 'not found' } },
+    );
+    assert.equal(code, 0, JSON.stringify(findings));
+    assert.ok(findings.every((f) => f.severity === 'info'));
+    assert.ok(findings.some((f) => f.code === 'coverage.not-reached' && f.operation === 'getThing'));
+  });
+
+  test('a listed id that then answers 404 is an undocumented status on getThing', async () => {
+    const { code, findings } = await run((req) =>
+      req.path === '/things'
+        ? { status: 200, body: [{ id: 't1' }] }
+        : { status: 404, body: { error: 'gone' } },
+    );
+    assert.equal(code, 1);
+    const undocumented = findings.find((f) => f.code === 'response.status.undocumented');
+    assert.equal(undocumented?.operation, 'getThing');
+    assert.equal(undocumented?.actual, '404');
+  });
+});
