@@ -61,6 +61,7 @@ export const contract = {
     // Secured operations that refused us because no credentials were given: untested, never a quiet pass.
     const refused = new Set<string>();
     let requests = 0;
+    let notFound = 0;
 
     for (const [index, op] of selected.entries()) {
       ctx.progress(`${op.id}`, index, selected.length);
@@ -98,6 +99,7 @@ export const contract = {
           break;
         }
         called.add(op.id);
+        if (res.status === 404) notFound += 1;
         if (!hasCredentials && op.security.length > 0 && (res.status === 401 || res.status === 403)) {
           refused.add(op.id);
         }
@@ -127,6 +129,8 @@ export const contract = {
     }
 
     if (refused.size > 0) evidence.add(untestedWithoutCredentials([...refused]));
+    if (requests > 1 && notFound === requests)
+      evidence.add(everythingNotFound(ctx.environment?.baseUrl, spec));
     const secured = selected.filter((op) => op.security.length > 0);
     const measurements = {
       ...latencyMeasurements(samples.map((s) => s.ms)),
@@ -238,5 +242,20 @@ function untestedWithoutCredentials(operations: string[]) {
     expected: 'responses to authenticated requests',
     actual: '401/403',
     hint: 'Configure auth for the environment (or pass --header "Authorization: ..."), or limit the run to public operations with --operation.',
+  };
+}
+
+/** Every request answered 404: almost always a base URL without the API's base path, not a broken API. */
+function everythingNotFound(baseUrl: string | undefined, spec: ApiSpec) {
+  const servers =
+    spec.servers.length > 0 ? ` (the spec's servers: ${spec.servers.slice(0, 3).join(', ')})` : '';
+  return {
+    code: 'coverage.all-not-found',
+    severity: 'error' as const,
+    message: `every request answered 404, so nothing was really tested: is ${baseUrl ?? 'the base URL'} missing the API's base path${servers}?`,
+    pointer: 'status',
+    expected: 'some operation answering other than 404',
+    actual: '404 everywhere',
+    hint: 'Point the base URL at the API root, including any base path such as /v1.',
   };
 }

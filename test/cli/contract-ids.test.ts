@@ -77,3 +77,13 @@ describe('gangway contract: ids', () => {
     assert.equal(undocumented?.actual, '404');
   });
 });
+
+describe('gangway contract: base URL', () => {
+  test('every request answering 404 says the base URL probably lacks the base path', async () => {
+    const { code, findings } = await run(() => ({ status: 404, body: 'Cannot GET' }));
+    assert.equal(code, 1);
+    const hint = findings.find((f) => f.code === 'coverage.all-not-found');
+    assert.ok(hint, JSON.stringify(findings));
+    assert.match(hint.message, /missing the API's base path/);
+  });
+});
