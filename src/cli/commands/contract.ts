@@ -15,6 +15,7 @@ interface ContractFlags {
   header: string[];
   report: string[];
   safe?: boolean;
+  authProbes: boolean;
   operation: string[];
   exclude: string[];
   maxCases?: number;
@@ -39,6 +40,7 @@ export function registerContract(program: Command, io: Io, done: (code: number) 
       [],
     )
     .option('--safe', 'only GET, HEAD and OPTIONS')
+    .option('--no-auth-probes', 'do not check that secured operations refuse missing and wrong credentials')
     .option(
       '--operation <id>',
       'only this operation (operationId or "METHOD /path"; repeatable)',
@@ -73,6 +75,7 @@ async function contract(io: Io, source: string, flags: ContractFlags): Promise<n
   const target = adhocTarget(flags.baseUrl, { headers, insecure: flags.insecure === true, version: VERSION });
   const options = checkKindsByName.get('contract')!.options.parse({
     safe: flags.safe === true,
+    authProbes: flags.authProbes,
     ...(flags.operation.length > 0 && { operations: flags.operation }),
     exclude: flags.exclude,
     ...(flags.maxCases && { maxCasesPerOperation: flags.maxCases }),

@@ -1,0 +1,175 @@
+import { errorMessage, GangwayError } from '../../core/errors.js';
+import type { Sample } from '../../core/result.js';
+import type { HttpRequest, HttpResponse } from '../../http/types.js';
+import type { ApiSpec, Operation } from '../../openapi/types.js';
+import { Evidence, forValidation } from '../evidence.js';
+import { sendOrRecord } from '../http-failure.js';
+import type { CheckContext } from '../kind.js';
+import { type AuthProbe, authProbes, judgeProbe } from './auth-probe.js';
+import { toHttpRequest } from './build.js';
+import { everythingNotFound, notReached, untestedWithoutCredentials } from './findings.js';
+import { judgeStatus } from './judge.js';
+import { collectionOf, collectionPath } from './order.js';
+import { ResourcePool } from './resources.js';
+
+export interface SessionOptions {
+  maxCasesPerOperation: number;
+  /** Also send each accepted request to a secured operation without and with wrong credentials. */
+  probeAuth: boolean;
+}
+
+/** One contract run: the state shared by its calls (captured ids, evidence, counters). */
+export class ContractSession {
+  readonly evidence = new Evidence(200);
+  readonly samples: Sample[] = [];
+  readonly called = new Set<string>();
+  requests = 0;
+  private readonly pool = new ResourcePool();
+  private readonly started = Date.now();
+  private readonly hasCredentials: boolean;
+  private readonly probes: AuthProbe[];
+  /** Secured operations that refused us because no credentials were given. */
+  private readonly refused = new Set<string>();
+  private notFound = 0;
+
+  constructor(
+    private readonly ctx: CheckContext,
+    private readonly spec: ApiSpec,
+    private readonly options: SessionOptions,
+    private readonly signal: AbortSignal,
+  ) {
+    const env = ctx.environment;
+    const headerNames = env?.headerNames ?? [];
+    this.hasCredentials =
+      (env !== undefined && env.auth.type !== 'none') ||
+      headerNames.some((h) => /authorization|api-?key|token|secret/i.test(h));
+    this.probes = env && options.probeAuth && this.hasCredentials ? authProbes(env.auth, headerNames) : [];
+  }
+
+  /** Calls one operation with up to maxCasesPerOperation requests. */
+  async exercise(op: Operation, index: number): Promise<void> {
+    for (let n = 0; n < this.options.maxCasesPerOperation; n++) {
+      const known: Record<string, unknown> = {};
+      let madeUpIds = false;
+      for (const p of op.parameters.filter((p) => p.in === 'path')) {
+        const id = this.pool.idFor(collectionOf(op.path, p.name), p.name);
+        if (id !== undefined) known[p.name] = id;
+        else madeUpIds = true;
+      }
+      const request = this.build(op, { seed: this.ctx.seed + index * 101 + n, known, first: n === 0 });
+      if (!request) return;
+      const res = await this.send(op, request);
+      if (!res) return;
+      this.judge(op, res, madeUpIds);
+      if (n === 0 && op.security.length > 0 && res.status !== 401 && res.status !== 403) {
+        await this.probe(op, request);
+      }
+      // Without request data that varies, more cases of a parameterless GET would repeat the same call.
+      if (op.parameters.length === 0 && !op.requestBody) return;
+    }
+  }
+
+  /** Findings that need the whole run: untested secured operations, a base URL answering 404 to everything. */
+  finish(): void {
+    if (this.refused.size > 0) this.evidence.add(untestedWithoutCredentials([...this.refused]));
+    if (this.requests > 1 && this.notFound === this.requests) {
+      this.evidence.add(everythingNotFound(this.ctx.environment?.baseUrl, this.spec));
+    }
+  }
+
+  private build(op: Operation, c: { seed: number; known: Record<string, unknown>; first: boolean }) {
+    try {
+      const generated = this.spec.generateRequest(op, {
+        seed: c.seed,
+        known: c.known,
+        preferExamples: c.first,
+        includeOptional: !c.first,
+      });
+      if (generated.contentType && /multipart\//i.test(generated.contentType)) {
+        this.evidence.add(notReached(op, 'multipart request bodies are not generated yet'));
+        return undefined;
+      }
+      return toHttpRequest(op, generated, op.security.length > 0);
+    } catch (error) {
+      if (!(error instanceof GangwayError)) throw error;
+      this.evidence.add(notReached(op, `no valid request could be built: ${error.message}`));
+      return undefined;
+    }
+  }
+
+  private judge(op: Operation, res: HttpResponse, madeUpIds: boolean): void {
+    this.called.add(op.id);
+    if (res.status === 404) this.notFound += 1;
+    if (!this.hasCredentials && op.security.length > 0 && (res.status === 401 || res.status === 403)) {
+      this.refused.add(op.id);
+    }
+    let issues = this.spec.validateResponse(op, forValidation(res));
+    if (res.status === 404 && madeUpIds) {
+      // Nothing was created or listed to take an id from, so "not found" is the right answer to our
+      // made-up id: an undocumented 404 is noted, not held against the API.
+      issues = issues.filter((i) => i.code !== 'status.undocumented');
+      this.evidence.add(
+        notReached(op, 'it answered 404 to a made-up id (no create or list gave a real one)'),
+      );
+    }
+    const judged = judgeStatus(op, res, { hasCredentials: this.hasCredentials });
+    this.samples[this.samples.length - 1]!.ok =
+      issues.length === 0 && judged.every((f) => f.severity !== 'error');
+    this.evidence.keep(res.exchange);
+    this.evidence.addSpecIssues(issues, op, res);
+    for (const f of judged) this.evidence.add(f, res.exchange);
+    this.remember(op, res);
+  }
+
+  /** The accepted request again without and with wrong credentials: each must be refused with 401/403. */
+  private async probe(op: Operation, accepted: HttpRequest): Promise<void> {
+    for (const probe of this.probes) {
+      const res = await this.send(op, probe.request(accepted));
+      if (!res) continue;
+      const finding = judgeProbe(op, probe, res);
+      this.samples[this.samples.length - 1]!.ok = finding === undefined;
+      if (finding) this.evidence.add(finding, res.exchange);
+      else this.evidence.keep(res.exchange);
+    }
+  }
+
+  /** Sends a request; on 429 waits for Retry-After (at most 5s) once. Silence becomes a finding. */
+  private async send(op: Operation, request: HttpRequest): Promise<HttpResponse | undefined> {
+    const describe = (error: GangwayError) => ({
+      code: 'response.none',
+      severity: 'error' as const,
+      message: `${op.id}: no response: ${errorMessage(error)}`,
+      operation: op.id,
+      actual: error.code,
+      hint: 'The API did not answer this request; a valid request must get an answer within the timeouts.',
+    });
+    const t = Date.now() - this.started;
+    this.requests += 1;
+    let res = await sendOrRecord(this.ctx.http, request, this.signal, this.evidence, describe);
+    if (res?.status === 429) {
+      const wait = Math.min(5, Number(res.headers['retry-after'] ?? 1) || 1);
+      await new Promise((r) => setTimeout(r, wait * 1000));
+      res = await sendOrRecord(this.ctx.http, request, this.signal, this.evidence, describe);
+    }
+    this.samples.push({
+      t,
+      ms: res ? res.timings.total : Date.now() - this.started - t,
+      ok: res !== undefined,
+      label: op.id,
+    });
+    return res;
+  }
+
+  private remember(op: Operation, res: HttpResponse): void {
+    if (res.status < 200 || res.status >= 300 || op.path.endsWith('}')) return;
+    const create = op.method === 'POST' || op.method === 'PUT';
+    if (!create && op.method !== 'GET') return;
+    let body: unknown;
+    try {
+      body = res.json();
+    } catch {
+      return;
+    }
+    this.pool.remember(collectionPath(op), body, create);
+  }
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { type Handler, serve } from '../fixtures/apis/server-kit.js';
+import { allFindings, cli, readReport, tempDir } from './helpers.js';
+
+const TOKEN = 'good-token-4f1c';
+
+const SPEC = `openapi: 3.1.0
+info: { title: Accounts, version: 1.0.0 }
+security: [{ bearer: [] }]
+paths:
+  /accounts:
+    get:
+      operationId: listAccounts
+      responses:
+        '200':
+          description: ok
+          content: { application/json: { schema: { type: array, items: { type: object } } } }
+        '401': { description: no or wrong credentials }
+  /status:
+    get:
+      operationId: getStatus
+      security: []
+      responses:
+        '200': { description: ok, content: { text/plain: { schema: { type: string } } } }
+components:
+  securitySchemes:
+    bearer: { type: http, scheme: bearer }
+`;
+
+async function run(handler: Handler, extra: string[] = []) {
+  const dir = tempDir();
+  const spec = join(dir, 'accounts.yaml');
+  writeFileSync(spec, SPEC);
+  const server = await serve(handler);
+  try {
+    const result = await cli([
+      'contract',
+      spec,
+      '--base-url',
+      server.url,
+      '--header',
+      `Authorization: Bearer ${TOKEN}`,
+      '--report',
+      `json=${join(dir, 'r.json')}`,
+      ...extra,
+    ]);
+    return { ...result, findings: allFindings(readReport(join(dir, 'r.json'))), requests: server.requests };
+  } finally {
+    await server.close();
+  }
+}
+
+const ok = { status: 200, body: [{ id: 'a1' }] };
+const refused = { status: 401, body: { error: 'unauthorized' } };
+const status = { status: 200, body: 'up', contentType: 'text/plain' };
+
+describe('gangway contract: auth enforcement', () => {
+  test('an API that checks the token: no finding, and the public operation is not probed', async () => {
+    const { code, findings, requests } = await run((req) =>
+      req.path === '/status' ? status : req.headers.authorization === `Bearer ${TOKEN}` ? ok : refused,
+    );
+    assert.equal(code, 0, JSON.stringify(findings));
+    assert.equal(requests.filter((r) => r.path === '/status').length, 1);
+    assert.equal(requests.filter((r) => r.path === '/accounts').length, 3, 'accepted call plus two probes');
+  });
+
+  test('an API that lets anonymous calls through is reported for both probes', async () => {
+    const { code, findings } = await run((req) => (req.path === '/status' ? status : ok));
+    assert.equal(code, 1);
+    const notEnforced = findings.filter((f) => f.code === 'auth.not-enforced');
+    assert.equal(notEnforced.length, 2);
+    assert.ok(
+      notEnforced.every((f) => f.operation === 'listAccounts' && /^401 or 403/.test(f.expected ?? '')),
+    );
+    assert.ok(notEnforced.some((f) => /no credentials/.test(f.message)));
+    assert.ok(notEnforced.some((f) => /a wrong credential/.test(f.message)));
+    assert.ok(!JSON.stringify(findings).includes(TOKEN), 'the real token never shows');
+  });
+
+  test('an API that only checks a token is present accepts a wrong one: that probe is reported', async () => {
+    const { code, findings } = await run((req) =>
+      req.path === '/status' ? status : req.headers.authorization?.startsWith('Bearer ') ? ok : refused,
+    );
+    assert.equal(code, 1);
+    const notEnforced = findings.filter((f) => f.code === 'auth.not-enforced');
+    assert.equal(notEnforced.length, 1);
+    assert.match(notEnforced[0]!.message, /a wrong credential/);
+  });
+
+  test('--no-auth-probes sends only the accepted call', async () => {
+    const { code, requests } = await run(
+      (req) => (req.path === '/status' ? status : ok),
+      ['--no-auth-probes'],
+    );
+    assert.equal(code, 0);
+    assert.equal(requests.filter((r) => r.path === '/accounts').length, 1);
+  });
+});
