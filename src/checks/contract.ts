@@ -26,6 +26,12 @@ const options = z
       .max(100)
       .default(2)
       .describe('Requests per operation: the first from examples and defaults, the rest generated.'),
+    negative: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Also send, per operation, requests that break one documented constraint each (missing required, wrong type, out of range, outside the enum, pattern, malformed JSON, undocumented content type): each must get a 4xx.',
+      ),
     authProbes: z
       .boolean()
       .default(true)
@@ -34,7 +40,7 @@ const options = z
       ),
     thresholds: thresholdsSchema.optional(),
   })
-  .default({ safe: false, exclude: [], maxCasesPerOperation: 2, authProbes: true });
+  .default({ safe: false, exclude: [], maxCasesPerOperation: 2, negative: false, authProbes: true });
 
 type Options = z.output<typeof options>;
 
@@ -53,7 +59,7 @@ export const contract = {
     const session = new ContractSession(
       ctx,
       spec,
-      { maxCasesPerOperation: o.maxCasesPerOperation, probeAuth: o.authProbes },
+      { maxCasesPerOperation: o.maxCasesPerOperation, probeAuth: o.authProbes, negative: o.negative },
       signal,
     );
     const { evidence, samples } = session;

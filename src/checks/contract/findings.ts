@@ -1,4 +1,5 @@
 import type { Finding } from '../../core/result.js';
+import type { HttpResponse } from '../../http/types.js';
 import type { ApiSpec, Operation } from '../../openapi/types.js';
 
 /** Coverage note: an operation not called (or not really exercised), and why. */
@@ -39,5 +40,38 @@ export function everythingNotFound(baseUrl: string | undefined, spec: ApiSpec): 
     expected: 'some operation answering other than 404',
     actual: '404 everywhere',
     hint: 'Point the base URL at the API root, including any base path such as /v1.',
+  };
+}
+
+/** What the answer to a request breaking one constraint says: nothing when it is a 4xx. */
+export function judgeNegative(
+  op: Operation,
+  what: string,
+  where: string,
+  res: HttpResponse,
+): Finding | undefined {
+  if (res.status >= 400 && res.status < 500) return undefined;
+  const base = {
+    operation: op.id,
+    pointer: where,
+    expected: `4xx for a request with ${what}`,
+    actual: String(res.status),
+    curl: res.curl,
+  };
+  if (res.status >= 500) {
+    return {
+      ...base,
+      code: 'negative.server-error',
+      severity: 'error',
+      message: `${op.id} answered ${res.status} to a request with ${what}`,
+      hint: 'Validate input and answer 400 or 422 with a problem description; invalid input must never crash the server.',
+    };
+  }
+  return {
+    ...base,
+    code: 'negative.accepted',
+    severity: 'error',
+    message: `${op.id} accepted a request with ${what} (${res.status})`,
+    hint: 'Enforce the constraint the spec documents, or relax the spec if the API is right to accept it.',
   };
 }

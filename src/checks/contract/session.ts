@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { errorMessage, GangwayError } from '../../core/errors.js';
 import type { Sample } from '../../core/result.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
@@ -7,8 +8,9 @@ import { sendOrRecord } from '../http-failure.js';
 import type { CheckContext } from '../kind.js';
 import { type AuthProbe, authProbes, judgeProbe } from './auth-probe.js';
 import { toHttpRequest } from './build.js';
-import { everythingNotFound, notReached, untestedWithoutCredentials } from './findings.js';
+import { everythingNotFound, judgeNegative, notReached, untestedWithoutCredentials } from './findings.js';
 import { judgeStatus } from './judge.js';
+import { negativeCases } from './negative.js';
 import { collectionOf, collectionPath } from './order.js';
 import { ResourcePool } from './resources.js';
 
@@ -16,6 +18,8 @@ export interface SessionOptions {
   maxCasesPerOperation: number;
   /** Also send each accepted request to a secured operation without and with wrong credentials. */
   probeAuth: boolean;
+  /** Also send requests that break one documented constraint each; they must get a 4xx. */
+  negative: boolean;
 }
 
 /** One contract run: the state shared by its calls (captured ids, evidence, counters). */
@@ -63,6 +67,9 @@ export class ContractSession {
       this.judge(op, res, madeUpIds);
       if (n === 0 && op.security.length > 0 && res.status !== 401 && res.status !== 403) {
         await this.probe(op, request);
+      }
+      if (n === 0 && this.options.negative && res.status >= 200 && res.status < 300) {
+        await this.negatives(op, request);
       }
       // Without request data that varies, more cases of a parameterless GET would repeat the same call.
       if (op.parameters.length === 0 && !op.requestBody) return;
@@ -130,6 +137,25 @@ export class ContractSession {
       this.samples[this.samples.length - 1]!.ok = finding === undefined;
       if (finding) this.evidence.add(finding, res.exchange);
       else this.evidence.keep(res.exchange);
+    }
+  }
+
+  /** Requests breaking one constraint each, sent with fresh idempotency keys so no replay hides a check. */
+  private async negatives(op: Operation, valid: HttpRequest): Promise<void> {
+    for (const c of negativeCases(op, this.spec, valid)) {
+      const headers = Object.fromEntries(
+        Object.entries(c.request.headers ?? {}).map(([k, v]) => [
+          k,
+          /idempotency/i.test(k) && c.where.toLowerCase() !== `header:${k.toLowerCase()}` ? randomUUID() : v,
+        ]),
+      );
+      const res = await this.send(op, { ...c.request, headers });
+      if (!res) continue;
+      const finding = judgeNegative(op, c.what, c.where, res);
+      this.samples[this.samples.length - 1]!.ok = finding === undefined;
+      this.evidence.keep(res.exchange);
+      if (finding) this.evidence.add(finding, res.exchange);
+      else this.evidence.addSpecIssues(this.spec.validateResponse(op, forValidation(res)), op, res);
     }
   }
 

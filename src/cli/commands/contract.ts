@@ -16,6 +16,7 @@ interface ContractFlags {
   report: string[];
   safe?: boolean;
   authProbes: boolean;
+  negative?: boolean;
   operation: string[];
   exclude: string[];
   maxCases?: number;
@@ -40,6 +41,7 @@ export function registerContract(program: Command, io: Io, done: (code: number) 
       [],
     )
     .option('--safe', 'only GET, HEAD and OPTIONS')
+    .option('--negative', 'also send requests breaking one documented constraint each; they must get a 4xx')
     .option('--no-auth-probes', 'do not check that secured operations refuse missing and wrong credentials')
     .option(
       '--operation <id>',
@@ -76,6 +78,7 @@ async function contract(io: Io, source: string, flags: ContractFlags): Promise<n
   const options = checkKindsByName.get('contract')!.options.parse({
     safe: flags.safe === true,
     authProbes: flags.authProbes,
+    negative: flags.negative === true,
     ...(flags.operation.length > 0 && { operations: flags.operation }),
     exclude: flags.exclude,
     ...(flags.maxCases && { maxCasesPerOperation: flags.maxCases }),
