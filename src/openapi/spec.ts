@@ -116,6 +116,15 @@ export class LoadedSpec implements ApiSpec {
     return current;
   }
 
+  /** The source value at a canonical ref (an operation's pointer...), for extensions the model drops. */
+  rawAt(ref: string): unknown {
+    try {
+      return this.docs.get(this.docs.target(ref, this.docs.root.url));
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The model schema a canonical $ref points to, converted on first use. */
   lookup(ref: string): JsonSchema | undefined {
     if (this.models.has(ref)) return this.models.get(ref);
