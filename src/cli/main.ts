@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerContract } from './commands/contract.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDiff } from './commands/diff.js';
 import { registerLint } from './commands/lint.js';
 import { registerRun } from './commands/run.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   registerRun(program, io, done);
   registerContract(program, io, done);
   registerLint(program, io, done);
+  registerDiff(program, io, done);
   registerDemo(program, io, done);
   for (const command of program.commands) command.exitOverride();
   try {

@@ -35,14 +35,15 @@ export function compareKeywords(a: SchemaView, b: SchemaView, direction: ChangeD
   // Bounds: narrower in a request breaks senders; wider in a response surprises readers.
   const upper = compareBound(a.upper, b.upper, 'upper');
   const lower = compareBound(a.lower, b.lower, 'lower');
-  const pairs: [number, string, string, string][] = [
-    [upper, 'maximum', 'request.max-decreased', 'lowered'],
-    [lower, 'minimum', 'request.min-increased', 'raised'],
+  const pairs: [number, string, string, string, string][] = [
+    [upper, 'maximum', 'request.max-decreased', 'lowered', 'raised'],
+    [lower, 'minimum', 'request.min-increased', 'raised', 'lowered'],
   ];
-  for (const [cmp, name, code, verb] of pairs) {
+  for (const [cmp, name, code, tighter, looser] of pairs) {
     if (cmp === 0) continue;
     const [from, to] = name === 'maximum' ? [a.upper, b.upper] : [a.lower, b.lower];
-    const detail = `${name} ${cmp > 0 ? verb : 'changed'} from ${showBound(from)} to ${showBound(to)}`;
+    const verb = from === undefined ? 'added' : to === undefined ? 'removed' : cmp > 0 ? tighter : looser;
+    const detail = `${name} ${verb}: ${showBound(from)} → ${showBound(to)}`;
     if (request) add(cmp > 0 ? code : 'request.constraint-relaxed', detail);
     else if (cmp < 0) add('response.constraint-widened', detail); // a narrower response bound is harmless
   }
@@ -61,7 +62,9 @@ export function compareKeywords(a: SchemaView, b: SchemaView, direction: ChangeD
       sign === 1
         ? to !== undefined && (from === undefined || to < from)
         : to !== undefined && (from === undefined || to > from);
-    const detail = `${key} changed from ${from ?? 'none'} to ${to ?? 'none'}`;
+    const verb =
+      from === undefined ? 'added' : to === undefined ? 'removed' : to < from ? 'lowered' : 'raised';
+    const detail = `${key} ${verb}: ${from ?? 'none'} → ${to ?? 'none'}`;
     if (narrowed && request) add(code, detail);
     else if (!narrowed && relaxed) add(relaxed, detail);
     else if (!narrowed && widened) add(widened, detail);
