@@ -71,6 +71,9 @@ export class ContractSession {
       if (n === 0 && this.options.negative && res.status >= 200 && res.status < 300) {
         await this.negatives(op, request);
       }
+      if (op.method === 'DELETE' && !madeUpIds && res.status >= 200 && res.status < 300) {
+        await this.expectGone(op, request);
+      }
       // Without request data that varies, more cases of a parameterless GET would repeat the same call.
       if (op.parameters.length === 0 && !op.requestBody) return;
     }
@@ -138,6 +141,37 @@ export class ContractSession {
       if (finding) this.evidence.add(finding, res.exchange);
       else this.evidence.keep(res.exchange);
     }
+  }
+
+  /** After a successful delete, reading the same resource must answer 404 or 410. */
+  private async expectGone(op: Operation, deleted: HttpRequest): Promise<void> {
+    const read = this.spec.operations.find((o) => o.method === 'GET' && o.path === op.path);
+    if (!read) return;
+    const res = await this.send(read, {
+      ...deleted,
+      method: 'GET',
+      body: undefined,
+      operation: read.id,
+      query: {},
+    });
+    if (!res) return;
+    this.evidence.keep(res.exchange);
+    if (res.status === 404 || res.status === 410) return;
+    this.samples[this.samples.length - 1]!.ok = false;
+    this.evidence.add(
+      {
+        code: 'stateful.deleted-still-present',
+        severity: 'error',
+        message: `${read.id} answered ${res.status} for a resource ${op.id} had just deleted`,
+        operation: read.id,
+        pointer: 'status',
+        expected: '404 or 410 after the delete',
+        actual: String(res.status),
+        hint: 'A successful delete must make the resource unreachable (or document soft deletion and its status).',
+        curl: res.curl,
+      },
+      res.exchange,
+    );
   }
 
   /** Requests breaking one constraint each, sent with fresh idempotency keys so no replay hides a check. */
