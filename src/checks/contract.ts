@@ -69,6 +69,7 @@ export const contract = {
       await session.exercise(op, index);
     }
     session.finish();
+    const responses = session.responseCoverage(selected);
     const measurements = {
       ...latencyMeasurements(samples.map((s) => s.ms)),
       'operations.total': spec.operations.length,
@@ -76,6 +77,8 @@ export const contract = {
       'operations.called': session.called.size,
       'operations.secured': selected.filter((op) => op.security.length > 0).length,
       requests: session.requests,
+      'coverage.responses.documented': responses.documented,
+      'coverage.responses.seen': responses.seen,
     };
     const thresholds = evaluateThresholds(o.thresholds, measurements);
     for (const finding of latencyFindings(thresholds, samples)) evidence.add(finding);
@@ -84,7 +87,7 @@ export const contract = {
     ).length;
     const missed = thresholds.filter((t) => !t.passed).map((t) => `; missed ${t.expression}`);
     return {
-      summary: `${session.called.size}/${selected.length} operations called with ${session.requests} requests; ${errors} finding(s)${missed.join('')}${
+      summary: `${session.called.size}/${selected.length} operations called with ${session.requests} requests, ${responses.seen}/${responses.documented} documented responses seen; ${errors} finding(s)${missed.join('')}${
         left.length ? `; ${left.length} operation(s) left out` : ''
       }`,
       findings: evidence.findings,

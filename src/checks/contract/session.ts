@@ -35,6 +35,8 @@ export class ContractSession {
   /** Secured operations that refused us because no credentials were given. */
   private readonly refused = new Set<string>();
   private notFound = 0;
+  /** "operationId status" pairs seen, for coverage of documented responses. */
+  private readonly statusesSeen = new Set<string>();
 
   constructor(
     private readonly ctx: CheckContext,
@@ -77,6 +79,20 @@ export class ContractSession {
       // Without request data that varies, more cases of a parameterless GET would repeat the same call.
       if (op.parameters.length === 0 && !op.requestBody) return;
     }
+  }
+
+  /** Documented responses (exact status codes) of the operations, and how many of them were seen. */
+  responseCoverage(operations: readonly Operation[]): { documented: number; seen: number } {
+    let documented = 0;
+    let seen = 0;
+    for (const op of operations) {
+      for (const r of op.responses) {
+        if (!/^\d{3}$/.test(r.status)) continue;
+        documented += 1;
+        if (this.statusesSeen.has(`${op.id} ${r.status}`)) seen += 1;
+      }
+    }
+    return { documented, seen };
   }
 
   /** Findings that need the whole run: untested secured operations, a base URL answering 404 to everything. */
@@ -217,6 +233,7 @@ export class ContractSession {
       ok: res !== undefined,
       label: op.id,
     });
+    if (res) this.statusesSeen.add(`${op.id} ${res.status}`);
     return res;
   }
 
