@@ -136,4 +136,11 @@ describe('gangway diff', () => {
     assert.equal((await cli(['diff', V1, V2, '--fail-on', 'info'])).code, 2);
     assert.equal((await cli(['diff', V1])).code, 2);
   });
+
+  test('gangway run: a readiness stage with the compatibility check blocks on breaking changes', async () => {
+    const run = await cli(['run', 'test/fixtures/diff/playbook.yaml', '--stage', 'readiness']);
+    assert.equal(run.code, 1, run.err);
+    assert.match(run.out, /\[compat\.request\.max-decreased\] error: GET \/orders request\.query\.limit/);
+    assert.match(run.out, /13 breaking, 3 warnings/);
+  });
 });
