@@ -216,3 +216,21 @@ describe('diff: structure', () => {
     assert.deepEqual(codes((await diffDocs(before, after)).changes), ['operation.sunset']);
   });
 });
+
+describe('diff: formats', () => {
+  const param = (schema: Doc) =>
+    api({ '/a/{id}': { get: op({ parameters: [{ name: 'id', in: 'path', required: true, schema }] }) } });
+  test('int64 added to an integer narrows nothing; int32 added does', async () => {
+    assert.deepEqual(
+      (await diffDocs(param({ type: 'integer' }), param({ type: 'integer', format: 'int64' }))).changes,
+      [],
+    );
+    const narrowed = await diffDocs(param({ type: 'integer' }), param({ type: 'integer', format: 'int32' }));
+    assert.deepEqual(codes(narrowed.changes), ['request.format-changed']);
+    const widened = await diffDocs(
+      param({ type: 'integer', format: 'int32' }),
+      param({ type: 'integer', format: 'int64' }),
+    );
+    assert.deepEqual(codes(widened.changes), ['request.constraint-relaxed']);
+  });
+});

@@ -324,3 +324,15 @@ describe('diff rules: one row per rule', () => {
     });
   }
 });
+
+test('docs/diff-rules.md documents every rule with its severity and direction', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const docs = await readFile(new URL('../../../docs/diff-rules.md', import.meta.url), 'utf8');
+  for (const rule of RULES) {
+    assert.match(
+      docs,
+      new RegExp(`\\| \`${rule.code.replace(/\./g, '\\.')}\` \\| ${rule.severity} \\| ${rule.direction} \\|`),
+      rule.code,
+    );
+  }
+});

@@ -7,6 +7,7 @@ const showBound = (b: Bound | undefined): string =>
 
 /** Formats where the second accepts every value of the first. */
 const WIDER_FORMAT: Record<string, string> = { int32: 'int64', float: 'double' };
+const NEUTRAL_FORMATS = new Set(['int64', 'double']);
 
 /** Keyword-level changes of one schema (type, null, enum, bounds, lengths, pattern, format, additionalProperties). */
 export function compareKeywords(a: SchemaView, b: SchemaView, direction: ChangeDirection): SchemaChange[] {
@@ -80,7 +81,9 @@ export function compareKeywords(a: SchemaView, b: SchemaView, direction: ChangeD
       add(b.pattern === undefined ? 'request.constraint-relaxed' : 'request.pattern-changed', detail);
     else if (a.pattern !== undefined) add('response.constraint-widened', detail);
   }
-  if (a.format !== b.format) {
+  // int64 and double are every JSON integer and number in practice: adding or dropping them narrows nothing.
+  const neutral = (f: string | undefined) => f === undefined || NEUTRAL_FORMATS.has(f);
+  if (a.format !== b.format && !(neutral(a.format) && neutral(b.format))) {
     const widerFormat =
       a.format !== undefined && (b.format === undefined || WIDER_FORMAT[a.format] === b.format);
     const detail = `format changed from ${a.format ?? 'none'} to ${b.format ?? 'none'}`;
