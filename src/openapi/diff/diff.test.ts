@@ -234,3 +234,25 @@ describe('diff: formats', () => {
     assert.deepEqual(codes(widened.changes), ['request.constraint-relaxed']);
   });
 });
+
+describe('diff: implied types', () => {
+  test('a type spelled out where keywords already implied it is not a change', async () => {
+    const pairs: [unknown, unknown][] = [
+      [{ enum: ['a', 'b'] }, { type: 'string', enum: ['a', 'b'] }],
+      [{ properties: { a: S } }, obj({ a: S })],
+      [{ items: S }, { type: 'array', items: S }],
+    ];
+    for (const [before, after] of pairs) {
+      assert.deepEqual(
+        (await diffDocs(withBody(before), withBody(after))).changes,
+        [],
+        JSON.stringify(after),
+      );
+      assert.deepEqual(
+        (await diffDocs(withResponse(after), withResponse(before))).changes,
+        [],
+        JSON.stringify(before),
+      );
+    }
+  });
+});

@@ -91,6 +91,7 @@ export function viewOf(schema: JsonSchema, resolve: (s: JsonSchema) => JsonSchem
     // Schemas often omit "type" where the keywords say it.
     if (view.properties.size > 0 || view.additionalProperties !== undefined) view.types = new Set(['object']);
     else if (view.items !== undefined) view.types = new Set(['array']);
+    else if (view.enum !== undefined && view.enum.length > 0) view.types = new Set(view.enum.map(jsonType));
   }
   return view;
 }
@@ -150,4 +151,11 @@ function bound(
   if (exc === undefined) return { value: inc, exclusive: false };
   const value = tighter(inc, exc);
   return { value, exclusive: value === exc };
+}
+
+/** The JSON Schema type of a value (integers as "integer"). */
+function jsonType(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return value === null ? 'null' : typeof value;
 }
