@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
 import { GangwayError } from '../core/errors.js';
 import { latencyMeasurements } from '../core/stats.js';
 import type { ApiSpec, Operation } from '../openapi/types.js';
+import { durationSchema } from '../playbook/schema.js';
 import { notReached } from './contract/findings.js';
 import { isSafe, orderOperations } from './contract/order.js';
 import { ContractSession } from './contract/session.js';
@@ -38,6 +40,15 @@ const options = z
       .describe(
         'Also send each accepted request to a secured operation without credentials and with a wrong one: both must get 401 or 403.',
       ),
+    rate: z
+      .number()
+      .positive()
+      .max(10_000)
+      .optional()
+      .describe('At most this many requests per second (default: as fast as the API answers).'),
+    maxLatency: durationSchema
+      .optional()
+      .describe('Latency budget of every single response: a slower one is a finding on its operation.'),
     thresholds: thresholdsSchema.optional(),
   })
   .default({ safe: false, exclude: [], maxCasesPerOperation: 2, negative: false, authProbes: true });
@@ -59,7 +70,13 @@ export const contract = {
     const session = new ContractSession(
       ctx,
       spec,
-      { maxCasesPerOperation: o.maxCasesPerOperation, probeAuth: o.authProbes, negative: o.negative },
+      {
+        maxCasesPerOperation: o.maxCasesPerOperation,
+        probeAuth: o.authProbes,
+        negative: o.negative,
+        ...(o.rate !== undefined && { rate: o.rate }),
+        ...(o.maxLatency !== undefined && { maxLatencyMs: parseDuration(o.maxLatency) }),
+      },
       signal,
     );
     const { evidence, samples } = session;

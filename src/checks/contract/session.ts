@@ -20,6 +20,10 @@ export interface SessionOptions {
   probeAuth: boolean;
   /** Also send requests that break one documented constraint each; they must get a 4xx. */
   negative: boolean;
+  /** Requests per second at most. */
+  rate?: number;
+  /** Latency budget of each response, ms. */
+  maxLatencyMs?: number;
 }
 
 /** One contract run: the state shared by its calls (captured ids, evidence, counters). */
@@ -35,6 +39,7 @@ export class ContractSession {
   /** Secured operations that refused us because no credentials were given. */
   private readonly refused = new Set<string>();
   private notFound = 0;
+  private nextSlot = 0;
   /** "operationId status" pairs seen, for coverage of documented responses. */
   private readonly statusesSeen = new Set<string>();
 
@@ -219,6 +224,7 @@ export class ContractSession {
       actual: error.code,
       hint: 'The API did not answer this request; a valid request must get an answer within the timeouts.',
     });
+    await this.pace();
     const t = Date.now() - this.started;
     this.requests += 1;
     let res = await sendOrRecord(this.ctx.http, request, this.signal, this.evidence, describe);
@@ -233,8 +239,39 @@ export class ContractSession {
       ok: res !== undefined,
       label: op.id,
     });
-    if (res) this.statusesSeen.add(`${op.id} ${res.status}`);
+    if (res) {
+      this.statusesSeen.add(`${op.id} ${res.status}`);
+      this.checkLatency(op, res);
+    }
     return res;
+  }
+
+  /** Waits for the next slot when a rate is set, so a sandbox is never hit harder than agreed. */
+  private async pace(): Promise<void> {
+    if (!this.options.rate) return;
+    const interval = 1000 / this.options.rate;
+    const wait = this.nextSlot - performance.now();
+    this.nextSlot = Math.max(this.nextSlot, performance.now()) + interval;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+
+  private checkLatency(op: Operation, res: HttpResponse): void {
+    const budget = this.options.maxLatencyMs;
+    if (budget === undefined || res.timings.total <= budget) return;
+    this.evidence.add(
+      {
+        code: 'response.slow',
+        severity: 'error',
+        message: `${op.id} took ${Math.round(res.timings.total)}ms, over the ${budget}ms budget per response`,
+        operation: op.id,
+        pointer: 'latency',
+        expected: `≤ ${budget}ms`,
+        actual: `${Math.round(res.timings.total)}ms`,
+        hint: 'Find what makes this call slow: the evidence has per-phase timings (DNS, connect, TLS, first byte).',
+        curl: res.curl,
+      },
+      res.exchange,
+    );
   }
 
   private remember(op: Operation, res: HttpResponse): void {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkKindsByName } from '../../checks/index.js';
+import { parseDuration } from '../../core/duration.js';
 import { InputError } from '../../core/errors.js';
 import { loadSpec } from '../../openapi/load.js';
 import { adhocTarget } from '../../runner/prepare.js';
@@ -20,6 +21,9 @@ interface ContractFlags {
   operation: string[];
   exclude: string[];
   maxCases?: number;
+  rate?: number;
+  maxLatency?: string;
+  timeBudget: string;
   seed?: number;
   insecure?: boolean;
   verbose?: boolean;
@@ -51,6 +55,9 @@ export function registerContract(program: Command, io: Io, done: (code: number) 
     )
     .option('--exclude <id>', 'leave this operation out (repeatable)', collect, [])
     .option('--max-cases <n>', 'requests per operation (default 2)', parseInteger)
+    .option('--rate <n>', 'at most n requests per second', parseRate)
+    .option('--max-latency <duration>', 'latency budget of every response, e.g. 500ms')
+    .option('--time-budget <duration>', 'stop the whole run after this long', '30m')
     .option('-r, --report <format=path>', 'write a report: junit=, json= or html= (repeatable)', collect, [])
     .option('--seed <n>', 'seed for generated data, to reproduce a run', parseSeed)
     .option('-k, --insecure', 'accept any TLS certificate')
@@ -75,19 +82,30 @@ async function contract(io: Io, source: string, flags: ContractFlags): Promise<n
     );
   }
   const target = adhocTarget(flags.baseUrl, { headers, insecure: flags.insecure === true, version: VERSION });
-  const options = checkKindsByName.get('contract')!.options.parse({
+  const timeoutMs = parseDuration(flags.timeBudget);
+  const parsed = checkKindsByName.get('contract')!.options.safeParse({
     safe: flags.safe === true,
     authProbes: flags.authProbes,
     negative: flags.negative === true,
     ...(flags.operation.length > 0 && { operations: flags.operation }),
     exclude: flags.exclude,
     ...(flags.maxCases && { maxCasesPerOperation: flags.maxCases }),
+    ...(flags.rate && { rate: flags.rate }),
+    ...(flags.maxLatency && { maxLatency: flags.maxLatency }),
   });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(
+      'cli.bad-option',
+      `--${String(issue.path[0] ?? 'option').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`,
+    );
+  }
+  const options: unknown = parsed.data;
   return execute(io, {
     stage: {
       id: 'contract',
       title: `Contract of ${spec.title}`,
-      checks: [{ id: 'contract', kind: 'contract', required: true, timeoutMs: 30 * 60_000, options }],
+      checks: [{ id: 'contract', kind: 'contract', required: true, timeoutMs, options }],
       signoff: [],
     },
     target,
@@ -99,4 +117,14 @@ async function contract(io: Io, source: string, flags: ContractFlags): Promise<n
     strictFindings: true,
     ...(flags.verbose && { verbose: true }),
   });
+}
+
+function parseRate(value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || n > 10_000)
+    throw new InputError(
+      'cli.bad-number',
+      `--rate "${value}" is not a number of requests per second (0 < n ≤ 10000)`,
+    );
+  return n;
 }
