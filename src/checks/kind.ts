@@ -19,6 +19,12 @@ export interface TargetEnvironment {
   headerNames: string[];
 }
 
+/** Another environment of the playbook and a client for it (the drift check compares two environments). */
+export interface OtherEnvironment {
+  environment: TargetEnvironment;
+  http: HttpClient;
+}
+
 /** Everything a check may use. Built by the runner; checks never reach for globals. */
 export interface CheckContext {
   checkId: string;
@@ -29,6 +35,11 @@ export interface CheckContext {
   /** Client for the environment: base URL, auth, TLS, limits, redaction, correlation headers. */
   http: HttpClient;
   redactor: Redactor;
+  /**
+   * Prepares another environment of the playbook by name (the runner keeps and closes its client);
+   * absent when the run has no playbook. Rejects with an InputError for a name the playbook lacks.
+   */
+  otherEnvironment?(name: string): Promise<OtherEnvironment>;
   flows: Readonly<Record<string, Flow>>;
   targets?: Targets;
   seed: number;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import pc from 'picocolors';
-import type { CheckKind } from '../checks/kind.js';
+import type { CheckKind, OtherEnvironment } from '../checks/kind.js';
 import { errorMessage } from '../core/errors.js';
 import type { ApiSpec } from '../openapi/types.js';
 import type { Playbook, Stage } from '../playbook/schema.js';
@@ -16,6 +16,8 @@ export interface ExecuteOptions {
   playbook?: Playbook;
   stage: Stage;
   target?: PreparedTarget;
+  /** Prepares another environment of the playbook for checks that compare two (drift). */
+  otherEnvironment?: (name: string) => Promise<OtherEnvironment>;
   spec?: ApiSpec;
   kinds: ReadonlyMap<string, CheckKind>;
   baseDir: string;
@@ -67,6 +69,7 @@ export async function execute(io: Io, options: ExecuteOptions): Promise<number> 
       kinds: options.kinds,
       http: target.http,
       redactor: target.redactor,
+      ...(options.otherEnvironment && { otherEnvironment: options.otherEnvironment }),
       baseDir: options.baseDir,
       seed: options.seed,
       ...(options.concurrency && { concurrency: options.concurrency }),

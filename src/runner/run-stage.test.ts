@@ -504,3 +504,44 @@ describe('runStage: report and context', () => {
     assert.deepEqual(events.map(label), ['run.started', 'gate.evaluated', 'run.finished']);
   });
 });
+
+describe('runStage: other environments', () => {
+  test('prepared once per name, shared by the checks that ask, closed when the run ends', async () => {
+    const asked: string[] = [];
+    const clients: HttpClient[] = [];
+    const factory = async (name: string) => {
+      asked.push(name);
+      const client = new HttpClient({ redactor, version: 'test' });
+      clients.push(client);
+      return { environment: { ...ENV, name }, http: client };
+    };
+    const seen: string[] = [];
+    const compare = fakeKind('compare', async (ctx) => {
+      assert.ok(ctx.otherEnvironment, 'the context offers other environments');
+      const other = await ctx.otherEnvironment('production');
+      seen.push(other.environment.name);
+      return report();
+    });
+    const { run } = setup([compare], [entry('a', 'compare'), entry('b', 'compare')], {
+      otherEnvironment: factory,
+    });
+    const result = await run();
+    assert.equal(result.gate.verdict, 'open');
+    assert.deepEqual(seen, ['production', 'production']);
+    assert.deepEqual(asked, ['production'], 'one client per environment name');
+    assert.equal(clients.length, 1);
+    await assert.rejects(clients[0]!.request({ method: 'GET', url: 'http://127.0.0.1:1/' }), {
+      code: 'http.closed',
+    });
+  });
+
+  test('absent from the context when the run has no factory', async () => {
+    let offered: boolean | undefined;
+    const probe = fakeKind('probe', async (ctx) => {
+      offered = ctx.otherEnvironment !== undefined;
+      return report();
+    });
+    await setup([probe], [entry('a', 'probe')]).run();
+    assert.equal(offered, false);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CheckContext, CheckKind, TargetEnvironment } from '../checks/kind.js';
+import type { CheckContext, CheckKind, OtherEnvironment, TargetEnvironment } from '../checks/kind.js';
 import { formatDuration } from '../core/duration.js';
 import { CancelledError, errorMessage, GangwayError } from '../core/errors.js';
 import { evaluateGate } from '../core/gate.js';
@@ -19,6 +19,8 @@ export interface RunStageOptions {
   kinds: ReadonlyMap<string, CheckKind>;
   http: HttpClient;
   redactor: Redactor;
+  /** Prepares another environment by name for checks that compare environments; the run closes its clients. */
+  otherEnvironment?: (name: string) => Promise<OtherEnvironment>;
   flows?: Readonly<Record<string, Flow>>;
   targets?: Targets;
   baseDir: string;
@@ -44,13 +46,18 @@ export async function runStage(options: RunStageOptions): Promise<RunReport> {
   emit({ type: 'run.started', at: started.toISOString(), run: info });
 
   const results = new Map<string, CheckResult>();
-  await runBounded(options.stage.checks, options.concurrency ?? 2, async (entry) => {
-    const result = signal.aborted
-      ? notRun(entry, options, now(), 'not run: the run was interrupted')
-      : await runCheck(entry, options, signal, emit, now);
-    results.set(entry.id, result);
-    emit({ type: 'check.finished', at: now().toISOString(), result });
-  });
+  const others = otherEnvironments(options.otherEnvironment);
+  try {
+    await runBounded(options.stage.checks, options.concurrency ?? 2, async (entry) => {
+      const result = signal.aborted
+        ? notRun(entry, options, now(), 'not run: the run was interrupted')
+        : await runCheck(entry, options, others.get, signal, emit, now);
+      results.set(entry.id, result);
+      emit({ type: 'check.finished', at: now().toISOString(), result });
+    });
+  } finally {
+    await others.close();
+  }
 
   const checks = options.stage.checks.map((entry) => results.get(entry.id)!);
   const gate = evaluateGate({
@@ -80,6 +87,29 @@ export async function runStage(options: RunStageOptions): Promise<RunReport> {
   };
   emit({ type: 'run.finished', at: finished.toISOString(), report });
   return report;
+}
+
+/** Prepares each other environment once per run, shared by the checks that ask, and closes their clients at the end. */
+function otherEnvironments(factory: RunStageOptions['otherEnvironment']) {
+  const prepared = new Map<string, Promise<OtherEnvironment>>();
+  return {
+    get: factory
+      ? (name: string): Promise<OtherEnvironment> => {
+          let pending = prepared.get(name);
+          if (!pending) {
+            pending = factory(name);
+            prepared.set(name, pending);
+          }
+          return pending;
+        }
+      : undefined,
+    async close(): Promise<void> {
+      const settled = await Promise.allSettled(prepared.values());
+      await Promise.allSettled(
+        settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.http.close()] : [])),
+      );
+    },
+  };
 }
 
 function runInfo(options: RunStageOptions): RunInfo {
@@ -122,6 +152,7 @@ function titleOf(entry: CheckEntry, kinds: ReadonlyMap<string, CheckKind>): stri
 async function runCheck(
   entry: CheckEntry,
   options: RunStageOptions,
+  otherEnvironment: ((name: string) => Promise<OtherEnvironment>) | undefined,
   runSignal: AbortSignal,
   emit: (event: RunEvent) => void,
   now: () => Date,
@@ -166,6 +197,7 @@ async function runCheck(
     ...(options.spec && { spec: options.spec }),
     http: options.http,
     redactor: options.redactor,
+    ...(otherEnvironment && { otherEnvironment }),
     flows: options.flows ?? options.playbook?.flows ?? {},
     ...((options.targets ?? options.playbook?.targets) && {
       targets: options.targets ?? options.playbook?.targets,

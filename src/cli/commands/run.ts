@@ -61,6 +61,7 @@ export async function run(io: Io, file: string, flags: RunFlags): Promise<number
     playbook,
     stage,
     ...(target && { target }),
+    otherEnvironment: (name) => prepareTarget(playbook, name, { resolver, version: VERSION }),
     ...(spec && { spec }),
     kinds: checkKindsByName,
     baseDir: playbook.baseDir,
