@@ -114,20 +114,25 @@ stages:
   - id: consistency
     environment: sandbox
     checks:
-      - drift: { against: AGAINST }
+      - drift: { OPTIONS }
 `;
 
 const servers: ApiServer[] = [];
 after(() => Promise.all(servers.map((s) => s.close())));
 
 /** Runs the stage with a sandbox server and a production server of the given variant. */
-async function runDrift(variant: Variant, against = 'production') {
+async function runDrift(
+  variant: Variant,
+  options = 'against: production',
+  setup: { productionDown?: boolean } = {},
+) {
   const sandbox = await serve(ledger(SANDBOX_TOKEN, 'alike'));
   const production = await serve(ledger(PRODUCTION_TOKEN, variant));
   servers.push(sandbox, production);
+  if (setup.productionDown) await production.close();
   const dir = tempDir();
   writeFileSync(join(dir, 'ledger.yaml'), SPEC);
-  writeFileSync(join(dir, 'playbook.yaml'), PLAYBOOK.replace('AGAINST', against));
+  writeFileSync(join(dir, 'playbook.yaml'), PLAYBOOK.replace('OPTIONS', options));
   const json = join(dir, 'report.json');
   const result = await cli(
     ['run', 'playbook.yaml', '--stage', 'consistency', '--seed', '7', '--report', `json=${json}`],
@@ -252,12 +257,49 @@ describe('drift check: gangway run against two environments', () => {
   }
 
   test('against an environment the playbook lacks: the check errors and names the known ones', async () => {
-    const run = await runDrift('alike', 'staging');
+    const run = await runDrift('alike', 'against: staging');
     const check = run.report.checks[0]!;
     assert.equal(run.code, 1);
     assert.equal(check.outcome, 'errored');
     assert.equal(check.error?.code, 'check.bad-option');
     assert.match(check.error?.message ?? '', /staging.*known: sandbox, production/);
     assert.equal(run.sandbox.requests.length, 0, 'nothing sent before the mistake was found');
+  });
+
+  test('an unsafe operation in `operations` is refused before anything is sent', async () => {
+    const run = await runDrift('alike', 'against: production, operations: [getStatus, createAccount]');
+    const check = run.report.checks[0]!;
+    assert.equal(check.outcome, 'errored');
+    assert.match(check.error?.message ?? '', /createAccount.*only safe requests/);
+    assert.equal(run.sandbox.requests.length + run.production.requests.length, 0);
+  });
+
+  test('`operations` and `headers` narrow and widen the comparison', async () => {
+    const run = await runDrift(
+      'alike',
+      'against: production, operations: [listAccounts], headers: [x-total-count]',
+    );
+    const findings = allFindings(run.report);
+    assert.deepEqual(
+      findings.map((f) => `${f.code} ${f.operation} ${f.pointer} [${f.expected} | ${f.actual}]`),
+      ['drift.header listAccounts header:x-total-count [1 | 9041]'],
+      'a header listed in `headers` is compared by value',
+    );
+    assert.deepEqual(
+      run.production.requests.map((r) => r.path),
+      ['/accounts'],
+    );
+  });
+
+  test('an environment that does not answer: drift.no-response for each operation, exit 1', async () => {
+    const run = await runDrift('alike', 'against: production', { productionDown: true });
+    const findings = allFindings(run.report);
+    assert.equal(run.code, 1);
+    assert.deepEqual(findings.map((f) => `${f.code} ${f.operation}`).sort(), [
+      'drift.no-response getAccount',
+      'drift.no-response getStatus',
+      'drift.no-response listAccounts',
+    ]);
+    assert.match(findings[0]?.message ?? '', /no response from production/);
   });
 });
