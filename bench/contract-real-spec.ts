@@ -1,0 +1,220 @@
+// Benchmark: `gangway contract` on GitHub's published spec (13 MB, no hand-written examples) against a
+// Prism mock on 127.0.0.1, then Dredd on the same spec and server, in the same script.
+//   1. Gangway on the spec as published: operations called, requests, findings by code, requests/s.
+//   2. Dredd on the spec as published: what it did (it stops before sending anything).
+//   3. For a rate to compare: one variant both tools run, the same GET operations, Dredd's parser's
+//      reserved names renamed and an `example` on every required parameter (Dredd needs one);
+//      ratio of requests per second, Gangway / Dredd. Goal: >= 10x.
+// Run: node --import tsx bench/contract-real-spec.ts [--dynamic] [--own-mock]
+//   --dynamic  Prism generates responses from schemas instead of answering the spec's examples
+//   --own-mock serve a mock built from Gangway's own generator instead of Prism (the fallback)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSpec } from '../src/openapi/index.js';
+import type { ApiSpec } from '../src/openapi/types.js';
+import { type SpecMock, startSpecMock } from '../test/real-spec/spec-mock.js';
+import { dreddCompatible, withGeneratedExamples } from './_dredd-compat.js';
+import { type DreddRun, type GangwayRun, runDredd, runGangway } from './_peers.js';
+import {
+  ensureTools,
+  freePort,
+  type Started,
+  start,
+  stop,
+  stopAll,
+  toolBin,
+  waitForHttp,
+} from './_processes.js';
+import { ensureGithubSpec } from './openapi-github-spec.js';
+
+const REPO = join(import.meta.dirname, '..');
+const GANGWAY_LIMIT_MS = 300_000;
+const DREDD_LIMIT_MS = 300_000;
+const dynamic = process.argv.includes('--dynamic');
+let ownMock = process.argv.includes('--own-mock');
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const perSecond = (requests: number, ms: number | undefined) =>
+  ms === undefined || ms <= 0 ? undefined : requests / (ms / 1000);
+
+/** Operations whose documented responses include a redirect: Gangway's client follows the Location,
+ * which in GitHub's examples is a real host, so they are left out to keep every request on 127.0.0.1. */
+function redirecting(spec: ApiSpec): string[] {
+  return spec.operations
+    .filter((op) => op.method === 'GET' && op.responses.some((r) => /^3/.test(r.status)))
+    .map((op) => op.id);
+}
+
+async function startServer(
+  spec: ApiSpec,
+  file: string,
+): Promise<{ url: string; label: string; stop(): Promise<void> }> {
+  if (!ownMock) {
+    const port = await freePort();
+    const args = [
+      'mock',
+      file,
+      '--port',
+      String(port),
+      '--host',
+      '127.0.0.1',
+      ...(dynamic ? ['--dynamic'] : []),
+    ];
+    const prism: Started = start(toolBin('prism'), args, REPO);
+    const url = `http://127.0.0.1:${port}`;
+    if (await waitForHttp(`${url}/meta`, prism, 180_000)) {
+      return {
+        url,
+        label: `Prism 5.14.2 mock${dynamic ? ' --dynamic' : ' (static: the spec’s examples)'}`,
+        stop: () => stop(prism),
+      };
+    }
+    console.log(`Prism did not start: ${prism.output().slice(-400)}\nfalling back to Gangway's own mock`);
+    await stop(prism);
+    ownMock = true;
+  }
+  const mock: SpecMock = await startSpecMock(spec);
+  return { url: mock.url, label: 'Gangway’s own generator mock (not Prism)', stop: () => mock.close() };
+}
+
+function printGangway(title: string, run: GangwayRun): void {
+  const rate = perSecond(run.requests, run.checkMs);
+  console.log(`\n${title}`);
+  if (run.error) console.log(`  error: ${run.error}`);
+  console.log(
+    `  exit ${run.exitCode}${run.timedOut ? ' (time limit)' : ''}; ${run.operationsCalled}/${run.operationsSelected} operations called, ${run.requests} requests`,
+  );
+  console.log(
+    `  check ${fmt(run.checkMs)} ms -> ${rate === undefined ? '-' : fmt(rate, 1)} req/s; process wall ${fmt(run.wallMs)} ms (spec loading included) -> ${fmt(perSecond(run.requests, run.wallMs) ?? 0, 1)} req/s`,
+  );
+  const findings = [...run.findings].sort((a, b) => b[1] - a[1]);
+  console.log(`  findings: ${findings.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+}
+
+function printDredd(title: string, run: DreddRun): void {
+  console.log(`\n${title}`);
+  console.log(
+    `  exit ${run.exitCode}${run.timedOut ? ' (time limit)' : ''}; wall ${fmt(run.wallMs)} ms; ${run.requests} requests; ${run.passing} passing, ${run.failing} failing, ${run.errors} errors, ${run.skipped} skipped`,
+  );
+  if (run.testsMs !== undefined) {
+    console.log(
+      `  tests ${fmt(run.testsMs)} ms -> ${fmt(perSecond(run.requests, run.testsMs) ?? 0, 1)} req/s`,
+    );
+  }
+  if (run.missingExamples > 0) {
+    console.log(
+      `  refused ${run.missingExamples} transactions: required URI parameter without example (${run.missingParameters.size} distinct: ${[...run.missingParameters].slice(0, 8).join(', ')}...)`,
+    );
+  }
+  if (run.stoppedBy) console.log(`  stopped before testing: ${run.stoppedBy}`);
+}
+
+async function main(): Promise<void> {
+  const file = ensureGithubSpec();
+  for (const note of ensureTools()) {
+    console.log(`tools: ${note}; using Gangway's own mock, no Dredd`);
+    ownMock = true;
+  }
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
+  const spec = await loadSpec(file);
+  const gets = spec.operations.filter((op) => op.method === 'GET');
+  const excluded = redirecting(spec);
+  console.log(
+    `GitHub spec ${spec.apiVersion}: ${spec.operations.length} operations, ${gets.length} GET; ${excluded.length} GET left out (documented redirects)`,
+  );
+  const server = await startServer(spec, file);
+  console.log(`server: ${server.label} at ${server.url}`);
+  try {
+    const asPublished = await runGangway(REPO, file, server.url, excluded, GANGWAY_LIMIT_MS);
+    printGangway('Gangway on the spec as published (--safe --max-cases 1)', asPublished);
+    if (ownMock && !process.argv.includes('--own-mock')) return; // no Dredd installed
+
+    const dreddAsPublished = await runDredd(REPO, file, server.url, DREDD_LIMIT_MS);
+    printDredd('Dredd 14.1.0 on the spec as published (--method GET)', dreddAsPublished);
+
+    // The variant: same GET operations as Gangway ran, what Dredd's parser needs, examples filled.
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const keep = new Set(gets.filter((op) => !excluded.includes(op.id)).map((op) => op.key));
+    const filled = withGeneratedExamples(raw, spec, keep);
+    const variant = dreddCompatible(JSON.stringify(raw, null, 2));
+    const dreddCompatibleWithoutExamples = dreddCompatible(readFileSync(file, 'utf8'));
+    const dir = mkdtempSync(join(tmpdir(), 'gangway-bench-'));
+    const variantFile = join(dir, 'github-dredd-variant.json');
+    writeFileSync(variantFile, JSON.stringify(variant.document));
+    const renamedFile = join(dir, 'github-dredd-renamed.json');
+    writeFileSync(renamedFile, JSON.stringify(dreddCompatibleWithoutExamples.document));
+    console.log(`\nvariants for Dredd: ${variant.notes.join('; ')}`);
+
+    const dreddRenamed = await runDredd(REPO, renamedFile, server.url, DREDD_LIMIT_MS);
+    printDredd('Dredd on the spec with only those renames (no examples added)', dreddRenamed);
+
+    console.log(
+      `\nSame variant for both (${keep.size} GET operations, ${filled} required parameters given an example):`,
+    );
+    const pairs = [{ server: server.label, ...(await comparePair(variantFile, server.url)) }];
+    if (!ownMock) {
+      // Prism's own latency bounds both tools; a fast server shows what each tool costs per request.
+      const mock = await startSpecMock(spec);
+      try {
+        console.log(
+          `\nThe same variant against Gangway’s own generator mock at ${mock.url} (a fast server):`,
+        );
+        pairs.push({ server: 'Gangway’s own generator mock', ...(await comparePair(variantFile, mock.url)) });
+      } finally {
+        await mock.close();
+      }
+    }
+    summary(asPublished, dreddAsPublished, dreddRenamed, pairs);
+  } finally {
+    await server.stop();
+    await stopAll();
+  }
+}
+
+async function comparePair(file: string, url: string): Promise<{ gangway: GangwayRun; dredd: DreddRun }> {
+  const gangway = await runGangway(REPO, file, url, [], GANGWAY_LIMIT_MS);
+  printGangway('Gangway on the variant', gangway);
+  const dredd = await runDredd(REPO, file, url, DREDD_LIMIT_MS);
+  printDredd('Dredd on the variant', dredd);
+  return { gangway, dredd };
+}
+
+function summary(
+  asPublished: GangwayRun,
+  dreddAsPublished: DreddRun,
+  dreddRenamed: DreddRun,
+  pairs: { server: string; gangway: GangwayRun; dredd: DreddRun }[],
+): void {
+  console.log('\n=== Summary');
+  console.log(
+    `spec as published: Gangway ${asPublished.requests} requests on ${asPublished.operationsCalled} operations; Dredd ${dreddAsPublished.requests} requests (${dreddAsPublished.stoppedBy ?? 'ran'})`,
+  );
+  console.log(
+    `reserved names renamed: Dredd ${dreddRenamed.requests} requests, ${dreddRenamed.missingExamples} transactions refused for want of an example`,
+  );
+  for (const { server, gangway, dredd } of pairs) {
+    if (dredd.requests === 0) {
+      console.log(`variant on ${server}: Dredd sent no request, no ratio`);
+      continue;
+    }
+    const g = perSecond(gangway.requests, gangway.checkMs) ?? 0;
+    const d = perSecond(dredd.requests, dredd.testsMs ?? dredd.wallMs) ?? 0;
+    const gWall = perSecond(gangway.requests, gangway.wallMs) ?? 0;
+    const dWall = perSecond(dredd.requests, dredd.wallMs) ?? 0;
+    console.log(
+      `variant on ${server}: request phase Gangway ${fmt(g, 1)} req/s vs Dredd ${fmt(d, 1)} req/s -> ${fmt(g / d, 2)}x; whole process Gangway ${fmt(gWall, 1)} vs Dredd ${fmt(dWall, 1)} req/s -> ${fmt(gWall / dWall, 2)}x`,
+    );
+  }
+}
+
+process.on('SIGINT', () => {
+  void stopAll().then(() => process.exit(130));
+});
+await main().catch(async (error: unknown) => {
+  await stopAll();
+  console.error(error);
+  process.exitCode = 1;
+});
