@@ -97,9 +97,12 @@ function build(
     headers,
     redactor,
     version: options.version,
-    ...(timeout !== undefined && {
-      limits: { headersTimeoutMs: timeout, totalTimeoutMs: Math.max(timeout, 30_000) },
-    }),
+    // Checks judge a 3xx against the spec themselves; following it could lead anywhere the target
+    // points, outside the environments the playbook declares.
+    limits: {
+      maxRedirects: 0,
+      ...(timeout !== undefined && { headersTimeoutMs: timeout, totalTimeoutMs: Math.max(timeout, 30_000) }),
+    },
   });
   return {
     environment: {

@@ -87,3 +87,48 @@ describe('gangway contract: base URL', () => {
     assert.match(hint.message, /missing the API's base path/);
   });
 });
+
+describe('gangway contract: redirects', () => {
+  test('a documented redirect to another host is judged, never followed', async () => {
+    const dir = tempDir();
+    const spec = join(dir, 'export.yaml');
+    writeFileSync(
+      spec,
+      `openapi: 3.1.0
+info: { title: Export, version: 1.0.0 }
+paths:
+  /export:
+    get:
+      operationId: getExport
+      responses:
+        '302':
+          description: the archive
+          headers: { Location: { required: true, schema: { type: string } } }
+`,
+    );
+    // The "other host" is a second local server: it must never be called.
+    const elsewhere = await serve(() => ({ status: 200, body: 'archive' }));
+    const server = await serve(() => ({
+      status: 302,
+      headers: { location: `${elsewhere.url}/archive` },
+      body: '',
+    }));
+    try {
+      const { code, err } = await cli([
+        'contract',
+        spec,
+        '--base-url',
+        server.url,
+        '--report',
+        `json=${join(dir, 'r.json')}`,
+      ]);
+      const findings = allFindings(readReport(join(dir, 'r.json')));
+      assert.equal(code, 0, `${err} ${JSON.stringify(findings)}`);
+      assert.equal(server.requests.length, 1);
+      assert.equal(elsewhere.requests.length, 0, 'the redirect was not followed');
+    } finally {
+      await server.close();
+      await elsewhere.close();
+    }
+  });
+});
