@@ -33,6 +33,7 @@ export class Validators {
       strict: false,
       allErrors: true,
       validateSchema: false,
+      inlineRefs: false, // shared component schemas compile once and are reused by every operation
       verbose: true, // errors carry parentSchema: mapped back to a pointer in the spec
       logger: false, // unknown formats are ignored silently: library code never prints
       unicodeRegExp: false, // patterns in specs are often written for non-unicode engines
