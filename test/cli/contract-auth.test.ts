@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type Handler, serve } from '../fixtures/apis/server-kit.js';
-import { allFindings, cli, readReport, tempDir } from './helpers.js';
+import type { Handler } from '../fixtures/apis/server-kit.js';
+import { contractOn } from './helpers.js';
 
 const TOKEN = 'good-token-4f1c';
 
@@ -30,27 +28,8 @@ components:
     bearer: { type: http, scheme: bearer }
 `;
 
-async function run(handler: Handler, extra: string[] = []) {
-  const dir = tempDir();
-  const spec = join(dir, 'accounts.yaml');
-  writeFileSync(spec, SPEC);
-  const server = await serve(handler);
-  try {
-    const result = await cli([
-      'contract',
-      spec,
-      '--base-url',
-      server.url,
-      '--header',
-      `Authorization: Bearer ${TOKEN}`,
-      '--report',
-      `json=${join(dir, 'r.json')}`,
-      ...extra,
-    ]);
-    return { ...result, findings: allFindings(readReport(join(dir, 'r.json'))), requests: server.requests };
-  } finally {
-    await server.close();
-  }
+function run(handler: Handler, extra: string[] = []) {
+  return contractOn(SPEC, handler, ['--header', `Authorization: Bearer ${TOKEN}`, ...extra]);
 }
 
 const ok = { status: 200, body: [{ id: 'a1' }] };

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { type Handler, serve } from '../fixtures/apis/server-kit.js';
-import { allFindings, cli, readReport, tempDir } from './helpers.js';
+import { contractOn } from './helpers.js';
 
 // A spec that documents only 200 for reading a thing: a 404 for an id Gangway made up is not the API's fault,
 // a 404 for an id the API itself listed is.
@@ -35,24 +33,8 @@ components:
       properties: { id: { type: string } }
 `;
 
-async function run(handler: Handler) {
-  const dir = tempDir();
-  const spec = join(dir, 'things.yaml');
-  writeFileSync(spec, SPEC);
-  const server = await serve(handler);
-  try {
-    const result = await cli([
-      'contract',
-      spec,
-      '--base-url',
-      server.url,
-      '--report',
-      `json=${join(dir, 'r.json')}`,
-    ]);
-    return { ...result, findings: allFindings(readReport(join(dir, 'r.json'))) };
-  } finally {
-    await server.close();
-  }
+function run(handler: Handler) {
+  return contractOn(SPEC, handler);
 }
 
 describe('gangway contract: ids', () => {
@@ -90,11 +72,7 @@ describe('gangway contract: base URL', () => {
 
 describe('gangway contract: redirects', () => {
   test('a documented redirect to another host is judged, never followed', async () => {
-    const dir = tempDir();
-    const spec = join(dir, 'export.yaml');
-    writeFileSync(
-      spec,
-      `openapi: 3.1.0
+    const spec = `openapi: 3.1.0
 info: { title: Export, version: 1.0.0 }
 paths:
   /export:
@@ -104,30 +82,19 @@ paths:
         '302':
           description: the archive
           headers: { Location: { required: true, schema: { type: string } } }
-`,
-    );
+`;
     // The "other host" is a second local server: it must never be called.
     const elsewhere = await serve(() => ({ status: 200, body: 'archive' }));
-    const server = await serve(() => ({
-      status: 302,
-      headers: { location: `${elsewhere.url}/archive` },
-      body: '',
-    }));
     try {
-      const { code, err } = await cli([
-        'contract',
-        spec,
-        '--base-url',
-        server.url,
-        '--report',
-        `json=${join(dir, 'r.json')}`,
-      ]);
-      const findings = allFindings(readReport(join(dir, 'r.json')));
+      const { code, err, findings, requests } = await contractOn(spec, () => ({
+        status: 302,
+        headers: { location: `${elsewhere.url}/archive` },
+        body: '',
+      }));
       assert.equal(code, 0, `${err} ${JSON.stringify(findings)}`);
-      assert.equal(server.requests.length, 1);
+      assert.equal(requests.length, 1);
       assert.equal(elsewhere.requests.length, 0, 'the redirect was not followed');
     } finally {
-      await server.close();
       await elsewhere.close();
     }
   });

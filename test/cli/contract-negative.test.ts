@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type Handler, jsonObject, serve } from '../fixtures/apis/server-kit.js';
-import { allFindings, cli, readReport, tempDir } from './helpers.js';
+import { type Handler, jsonObject } from '../fixtures/apis/server-kit.js';
+import { contractOn } from './helpers.js';
 
 const SPEC = `openapi: 3.0.3
 info: { title: Orders, version: 1.0.0 }
@@ -52,25 +50,8 @@ const strict: Handler = (req) => {
   return ok ? { status: 201, body: { id: 'o1' } } : { status: 400, body: { error: 'invalid' } };
 };
 
-async function run(handler: Handler) {
-  const dir = tempDir();
-  const spec = join(dir, 'orders.yaml');
-  writeFileSync(spec, SPEC);
-  const server = await serve(handler);
-  try {
-    const result = await cli([
-      'contract',
-      spec,
-      '--base-url',
-      server.url,
-      '--negative',
-      '--report',
-      `json=${join(dir, 'r.json')}`,
-    ]);
-    return { ...result, findings: allFindings(readReport(join(dir, 'r.json'))) };
-  } finally {
-    await server.close();
-  }
+function run(handler: Handler) {
+  return contractOn(SPEC, handler, ['--negative']);
 }
 
 describe('gangway contract --negative', () => {

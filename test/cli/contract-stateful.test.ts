@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { serve } from '../fixtures/apis/server-kit.js';
-import { allFindings, cli, readReport, tempDir } from './helpers.js';
+import { contractOn } from './helpers.js';
 
 const SPEC = `openapi: 3.1.0
 info: { title: Tags, version: 1.0.0 }
@@ -34,10 +31,10 @@ components:
 `;
 
 /** A tag store; `softDelete` keeps deleted tags readable, the defect under test. */
-async function run(softDelete: boolean) {
+function run(softDelete: boolean) {
   const tags = new Map<string, string>();
   let next = 1;
-  const server = await serve((req) => {
+  return contractOn(SPEC, (req) => {
     if (req.method === 'POST' && req.path === '/tags') {
       const id = `t${next++}`;
       tags.set(id, 'red');
@@ -51,21 +48,6 @@ async function run(softDelete: boolean) {
     }
     return { status: 200, body: { id, name: tags.get(id) } };
   });
-  const dir = tempDir();
-  writeFileSync(join(dir, 'tags.yaml'), SPEC);
-  try {
-    const result = await cli([
-      'contract',
-      join(dir, 'tags.yaml'),
-      '--base-url',
-      server.url,
-      '--report',
-      `json=${join(dir, 'r.json')}`,
-    ]);
-    return { ...result, findings: allFindings(readReport(join(dir, 'r.json'))) };
-  } finally {
-    await server.close();
-  }
 }
 
 describe('gangway contract: stateful', () => {

@@ -1,11 +1,13 @@
 // Shared by the CLI end-to-end tests: run main() in-process with captured streams, temp dirs, report reading.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { Finding } from '../../src/core/result.js';
 import type { RunReport } from '../../src/runner/events.js';
+import { type Handler, serve } from '../fixtures/apis/server-kit.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -93,4 +95,30 @@ export function describeFindings(findings: readonly Finding[]): string {
         `${f.severity} ${f.code} ${f.operation ?? '-'} ${f.pointer ?? '-'} [${f.expected ?? ''} | ${f.actual ?? ''}]`,
     )
     .join('\n');
+}
+
+/**
+ * Runs `gangway contract` on a spec given as text against a handler served on 127.0.0.1, with a JSON
+ * report; returns the CLI result, the findings and the requests the server saw.
+ */
+export async function contractOn(specText: string, handler: Handler, args: readonly string[] = []) {
+  const dir = tempDir();
+  const spec = join(dir, 'spec.yaml');
+  writeFileSync(spec, specText);
+  const server = await serve(handler);
+  try {
+    const report = join(dir, 'report.json');
+    const result = await cli([
+      'contract',
+      spec,
+      '--base-url',
+      server.url,
+      '--report',
+      `json=${report}`,
+      ...args,
+    ]);
+    return { ...result, findings: allFindings(readReport(report)), requests: server.requests };
+  } finally {
+    await server.close();
+  }
 }
