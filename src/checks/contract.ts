@@ -27,7 +27,18 @@ const options = z
       .min(1)
       .max(100)
       .default(2)
-      .describe('Requests per operation: the first from examples and defaults, the rest generated.'),
+      .describe(
+        'Requests per operation: the first from examples and defaults, the rest property-based cases generated from the schemas (reproducible with the run seed).',
+      ),
+    maxShrinks: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(20)
+      .describe(
+        'Requests per operation spent shrinking a failing property-based case to a minimal one (0: report it as first generated).',
+      ),
     negative: z
       .boolean()
       .default(false)
@@ -51,7 +62,14 @@ const options = z
       .describe('Latency budget of every single response: a slower one is a finding on its operation.'),
     thresholds: thresholdsSchema.optional(),
   })
-  .default({ safe: false, exclude: [], maxCasesPerOperation: 2, negative: false, authProbes: true });
+  .default({
+    safe: false,
+    exclude: [],
+    maxCasesPerOperation: 2,
+    maxShrinks: 20,
+    negative: false,
+    authProbes: true,
+  });
 
 type Options = z.output<typeof options>;
 
@@ -72,6 +90,7 @@ export const contract = {
       spec,
       {
         maxCasesPerOperation: o.maxCasesPerOperation,
+        maxShrinks: o.maxShrinks,
         probeAuth: o.authProbes,
         negative: o.negative,
         ...(o.rate !== undefined && { rate: o.rate }),
@@ -94,6 +113,9 @@ export const contract = {
       'operations.called': session.called.size,
       'operations.secured': selected.filter((op) => op.security.length > 0).length,
       requests: session.requests,
+      'requests.property': session.propertyRequests,
+      'requests.shrinking': session.shrinkRequests,
+      'property.counterexamples': session.counterexamples,
       'coverage.responses.documented': responses.documented,
       'coverage.responses.seen': responses.seen,
     };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage, GangwayError } from '../../core/errors.js';
-import type { Sample } from '../../core/result.js';
+import type { Finding, Sample } from '../../core/result.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
-import type { ApiSpec, Operation } from '../../openapi/types.js';
-import { Evidence, forValidation } from '../evidence.js';
+import type { ApiSpec, Operation, SpecIssue } from '../../openapi/types.js';
+import { Evidence, findingFromIssue, forValidation } from '../evidence.js';
 import { sendOrRecord } from '../http-failure.js';
 import type { CheckContext } from '../kind.js';
 import { type AuthProbe, authProbes, judgeProbe } from './auth-probe.js';
@@ -12,10 +12,14 @@ import { everythingNotFound, judgeNegative, notReached, untestedWithoutCredentia
 import { judgeStatus } from './judge.js';
 import { negativeCases } from './negative.js';
 import { collectionOf, collectionPath } from './order.js';
+import { searchFailure } from './property.js';
+import { invalidPart, requestArbitrary, requestShape, toGenerated } from './property-request.js';
 import { ResourcePool } from './resources.js';
 
 export interface SessionOptions {
   maxCasesPerOperation: number;
+  /** Requests sent while shrinking a failing property-based case, per operation. */
+  maxShrinks: number;
   /** Also send each accepted request to a secured operation without and with wrong credentials. */
   probeAuth: boolean;
   /** Also send requests that break one documented constraint each; they must get a 4xx. */
@@ -26,12 +30,30 @@ export interface SessionOptions {
   maxLatencyMs?: number;
 }
 
+interface Judgement {
+  issues: SpecIssue[];
+  judged: Finding[];
+  /** A 404 to an id we made up: noted, not held against the API. */
+  madeUpNotFound: boolean;
+  /** No error finding: the property holds for this request. */
+  ok: boolean;
+}
+
+/** A 32-bit fast-check seed for the operation at `index`, derived from the run's seed. */
+export function propertySeed(runSeed: number, index: number): number {
+  return (Math.imul(runSeed | 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) | 0;
+}
+
 /** One contract run: the state shared by its calls (captured ids, evidence, counters). */
 export class ContractSession {
   readonly evidence = new Evidence(200);
   readonly samples: Sample[] = [];
   readonly called = new Set<string>();
   requests = 0;
+  /** Requests of the property-based phase, those sent while shrinking, and failing cases found. */
+  propertyRequests = 0;
+  shrinkRequests = 0;
+  counterexamples = 0;
   private readonly pool = new ResourcePool();
   private readonly started = Date.now();
   private readonly hasCredentials: boolean;
@@ -57,33 +79,80 @@ export class ContractSession {
     this.probes = env && options.probeAuth && this.hasCredentials ? authProbes(env.auth, headerNames) : [];
   }
 
-  /** Calls one operation with up to maxCasesPerOperation requests. */
+  /**
+   * Calls one operation: first with examples and defaults (then auth probes, negative cases, the
+   * delete check), then with up to maxCasesPerOperation - 1 property-based cases, shrunk on failure.
+   */
   async exercise(op: Operation, index: number): Promise<void> {
-    for (let n = 0; n < this.options.maxCasesPerOperation; n++) {
-      const known: Record<string, unknown> = {};
-      let madeUpIds = false;
-      for (const p of op.parameters.filter((p) => p.in === 'path')) {
-        const id = this.pool.idFor(collectionOf(op.path, p.name), p.name);
-        if (id !== undefined) known[p.name] = id;
-        else madeUpIds = true;
-      }
-      const request = this.build(op, { seed: this.ctx.seed + index * 101 + n, known, first: n === 0 });
-      if (!request) return;
-      const res = await this.send(op, request);
-      if (!res) return;
-      this.judge(op, res, madeUpIds);
-      if (n === 0 && op.security.length > 0 && res.status !== 401 && res.status !== 403) {
-        await this.probe(op, request);
-      }
-      if (n === 0 && this.options.negative && res.status >= 200 && res.status < 300) {
-        await this.negatives(op, request);
-      }
-      if (op.method === 'DELETE' && !madeUpIds && res.status >= 200 && res.status < 300) {
-        await this.expectGone(op, request);
-      }
-      // Without request data that varies, more cases of a parameterless GET would repeat the same call.
-      if (op.parameters.length === 0 && !op.requestBody) return;
+    const { known, madeUpIds } = this.knownIds(op);
+    const request = this.build(op, { seed: this.ctx.seed + index * 101, known, first: true });
+    if (!request) return;
+    const res = await this.send(op, request);
+    if (!res) return;
+    this.judge(op, res, madeUpIds);
+    if (op.security.length > 0 && res.status !== 401 && res.status !== 403) await this.probe(op, request);
+    if (this.options.negative && res.status >= 200 && res.status < 300) await this.negatives(op, request);
+    if (op.method === 'DELETE' && !madeUpIds && res.status >= 200 && res.status < 300) {
+      await this.expectGone(op, request);
     }
+    // Without request data that varies, more cases of a parameterless GET would repeat the same call.
+    if (op.parameters.length === 0 && !op.requestBody) return;
+    if (this.options.maxCasesPerOperation > 1) await this.properties(op, index);
+  }
+
+  /** Captured ids for the operation's path parameters; madeUpIds when some had none. */
+  private knownIds(op: Operation): { known: Record<string, unknown>; madeUpIds: boolean } {
+    const known: Record<string, unknown> = {};
+    let madeUpIds = false;
+    for (const p of op.parameters.filter((p) => p.in === 'path')) {
+      const id = this.pool.idFor(collectionOf(op.path, p.name), p.name);
+      if (id !== undefined) known[p.name] = id;
+      else madeUpIds = true;
+    }
+    return { known, madeUpIds };
+  }
+
+  /**
+   * Property-based cases: "a valid request gets a response without error findings", checked by
+   * fast-check on requests drawn from the operation's schemas. Findings of the shrunk (minimal)
+   * failing request are recorded; those of the requests tried while shrinking are not.
+   */
+  private async properties(op: Operation, index: number): Promise<void> {
+    const { known, madeUpIds } = this.knownIds(op);
+    const shape = requestShape(op);
+    const seed = propertySeed(this.ctx.seed, index);
+    const outcome = await searchFailure(
+      requestArbitrary(shape, this.spec, known),
+      (values) => invalidPart(shape, values, this.spec) === undefined,
+      async (values, shrinking) => {
+        const request = toHttpRequest(op, toGenerated(shape, values), op.security.length > 0);
+        const res = await this.send(op, request);
+        if (!res) return undefined;
+        this.observe(op, res);
+        const judgement = this.assess(op, res, madeUpIds);
+        this.samples[this.samples.length - 1]!.ok = judgement.ok;
+        // Passing cases are evidence like any other; cases tried while shrinking are not.
+        if (judgement.ok && !shrinking) this.record(op, res, judgement);
+        return { failed: !judgement.ok, result: { res, judgement } };
+      },
+      { numRuns: this.options.maxCasesPerOperation - 1, maxShrinks: this.options.maxShrinks, seed },
+      this.signal,
+    );
+    this.propertyRequests += outcome.generated + outcome.shrinking;
+    this.shrinkRequests += outcome.shrinking;
+    if (outcome.exhausted) {
+      this.evidence.add(notReached(op, 'no generated request was valid against its schemas'));
+    }
+    if (!outcome.failure) return;
+    const { res, judgement } = outcome.failure.result;
+    const size = (v: unknown) => JSON.stringify(v)?.length ?? 0;
+    this.counterexamples += 1;
+    this.record(
+      op,
+      res,
+      judgement,
+      `property-based case (seed ${this.ctx.seed}), shrunk in ${outcome.shrinks} step(s) from a ${size(outcome.original)}-character request to a minimal ${size(outcome.failure.values)}-character one`,
+    );
   }
 
   /** Documented responses (exact status codes) of the operations, and how many of them were seen. */
@@ -129,27 +198,45 @@ export class ContractSession {
   }
 
   private judge(op: Operation, res: HttpResponse, madeUpIds: boolean): void {
+    this.observe(op, res);
+    const judgement = this.assess(op, res, madeUpIds);
+    this.samples[this.samples.length - 1]!.ok = judgement.ok;
+    this.record(op, res, judgement);
+  }
+
+  /** What a response teaches the session, findings aside: calls, 404s, refusals, captured ids. */
+  private observe(op: Operation, res: HttpResponse): void {
     this.called.add(op.id);
     if (res.status === 404) this.notFound += 1;
     if (!this.hasCredentials && op.security.length > 0 && (res.status === 401 || res.status === 403)) {
       this.refused.add(op.id);
     }
+    this.remember(op, res);
+  }
+
+  /** The findings a response to a valid request earns, without recording them. */
+  private assess(op: Operation, res: HttpResponse, madeUpIds: boolean): Judgement {
     let issues = this.spec.validateResponse(op, forValidation(res));
-    if (res.status === 404 && madeUpIds) {
-      // Nothing was created or listed to take an id from, so "not found" is the right answer to our
-      // made-up id: an undocumented 404 is noted, not held against the API.
-      issues = issues.filter((i) => i.code !== 'status.undocumented');
+    const madeUpNotFound = res.status === 404 && madeUpIds;
+    // Nothing was created or listed to take an id from, so "not found" is the right answer to our
+    // made-up id: an undocumented 404 is noted, not held against the API.
+    if (madeUpNotFound) issues = issues.filter((i) => i.code !== 'status.undocumented');
+    const judged = judgeStatus(op, res, { hasCredentials: this.hasCredentials });
+    const ok = issues.length === 0 && judged.every((f) => f.severity !== 'error');
+    return { issues, judged, madeUpNotFound, ok };
+  }
+
+  /** Records a judgement's findings; `note` (how a property-based case was found) joins each message. */
+  private record(op: Operation, res: HttpResponse, j: Judgement, note?: string): void {
+    const noted = (f: Finding): Finding => (note ? { ...f, message: `${f.message} (${note})` } : f);
+    if (j.madeUpNotFound) {
       this.evidence.add(
         notReached(op, 'it answered 404 to a made-up id (no create or list gave a real one)'),
       );
     }
-    const judged = judgeStatus(op, res, { hasCredentials: this.hasCredentials });
-    this.samples[this.samples.length - 1]!.ok =
-      issues.length === 0 && judged.every((f) => f.severity !== 'error');
     this.evidence.keep(res.exchange);
-    this.evidence.addSpecIssues(issues, op, res);
-    for (const f of judged) this.evidence.add(f, res.exchange);
-    this.remember(op, res);
+    for (const issue of j.issues) this.evidence.add(noted(findingFromIssue(issue, op, res)), res.exchange);
+    for (const f of j.judged) this.evidence.add(noted(f), res.exchange);
   }
 
   /** The accepted request again without and with wrong credentials: each must be refused with 401/403. */

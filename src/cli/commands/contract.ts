@@ -21,6 +21,7 @@ interface ContractFlags {
   operation: string[];
   exclude: string[];
   maxCases?: number;
+  maxShrinks?: number;
   rate?: number;
   maxLatency?: string;
   timeBudget: string;
@@ -54,7 +55,16 @@ export function registerContract(program: Command, io: Io, done: (code: number) 
       [],
     )
     .option('--exclude <id>', 'leave this operation out (repeatable)', collect, [])
-    .option('--max-cases <n>', 'requests per operation (default 2)', parseInteger)
+    .option(
+      '--max-cases <n>',
+      'requests per operation: one from examples, the rest property-based (default 2)',
+      parseInteger,
+    )
+    .option(
+      '--max-shrinks <n>',
+      'requests per operation to shrink a failing case (default 20, 0: no shrinking)',
+      parseCount,
+    )
     .option('--rate <n>', 'at most n requests per second', parseRate)
     .option('--max-latency <duration>', 'latency budget of every response, e.g. 500ms')
     .option('--time-budget <duration>', 'stop the whole run after this long', '30m')
@@ -90,6 +100,7 @@ async function contract(io: Io, source: string, flags: ContractFlags): Promise<n
     ...(flags.operation.length > 0 && { operations: flags.operation }),
     exclude: flags.exclude,
     ...(flags.maxCases && { maxCasesPerOperation: flags.maxCases }),
+    ...(flags.maxShrinks !== undefined && { maxShrinks: flags.maxShrinks }),
     ...(flags.rate && { rate: flags.rate }),
     ...(flags.maxLatency && { maxLatency: flags.maxLatency }),
   });
@@ -126,5 +137,12 @@ function parseRate(value: string): number {
       'cli.bad-number',
       `--rate "${value}" is not a number of requests per second (0 < n ≤ 10000)`,
     );
+  return n;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InputError('cli.bad-number', `"${value}" is not a non-negative integer`);
   return n;
 }

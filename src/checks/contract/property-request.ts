@@ -1,0 +1,145 @@
+import fc from 'fast-check';
+import { preferredMediaType } from '../../openapi/media-type.js';
+import { isObject } from '../../openapi/pointer.js';
+import type { ApiSpec, GeneratedRequest, JsonSchema, Operation, Parameter } from '../../openapi/types.js';
+import { schemaArbitrary, UNSATISFIABLE } from './arbitrary.js';
+
+/** The values of one request before serialisation: parameters by "in:name", and the body. */
+export interface RequestValues {
+  params: Record<string, unknown>;
+  body?: unknown;
+}
+
+/** The parts of the operation a request arbitrary draws from, with their schemas. */
+export interface RequestShape {
+  params: { key: string; param: Parameter; schema: JsonSchema }[];
+  /** The media type sent and its schema, when the operation takes a body. */
+  body?: { media: string; schema: JsonSchema };
+}
+
+/** Which parameters and which body media type a generated request for the operation uses. */
+export function requestShape(op: Operation): RequestShape {
+  const params = op.parameters.map((param) => ({
+    key: `${param.in}:${param.name}`,
+    param,
+    schema: param.schema ?? { type: 'string' },
+  }));
+  const content = op.requestBody?.content ?? {};
+  const media = preferredMediaType(Object.keys(content));
+  const schema = media === undefined ? undefined : content[media]?.schema;
+  return { params, ...(media !== undefined && { body: { media, schema: schema ?? {} } }) };
+}
+
+/**
+ * An arbitrary of request values: required parameters always, optional ones as optional keys (so
+ * shrinking drops them), `known` values (captured ids) fixed, the body from its schema.
+ */
+export function requestArbitrary(
+  shape: RequestShape,
+  spec: Pick<ApiSpec, 'resolve' | 'sample'>,
+  known: Record<string, unknown>,
+): fc.Arbitrary<RequestValues> {
+  const model: Record<string, fc.Arbitrary<unknown>> = {};
+  const required: string[] = [];
+  for (const { key, param, schema } of shape.params) {
+    const fixed = Object.hasOwn(known, param.name);
+    model[key] = fixed ? fc.constant(known[param.name]) : schemaArbitrary(schema, spec);
+    if (param.required || fixed || param.in === 'path') required.push(key);
+  }
+  const params = fc.record(model, { requiredKeys: required });
+  if (!shape.body) return params.map((p) => ({ params: p }));
+  const bodyNames = new Set(
+    isObject(spec.resolve(shape.body.schema)) ? propertyNames(shape.body.schema, spec) : [],
+  );
+  return fc.tuple(params, schemaArbitrary(shape.body.schema, spec)).map(([p, body]) => {
+    if (!isObject(body)) return { params: p, body };
+    // A copy: fast-check keeps generated values for shrinking and they must not change under it.
+    const withKnown = { ...body };
+    for (const name of bodyNames) if (Object.hasOwn(known, name)) withKnown[name] = known[name];
+    return { params: p, body: withKnown };
+  });
+}
+
+/** The first part of the values the spec does not accept, or undefined when all are valid. */
+export function invalidPart(
+  shape: RequestShape,
+  values: RequestValues,
+  spec: Pick<ApiSpec, 'validateValue'>,
+): string | undefined {
+  if (!usable(values)) return 'an unsatisfiable value';
+  for (const { key, schema } of shape.params) {
+    if (!Object.hasOwn(values.params, key)) continue;
+    if (spec.validateValue(schema, values.params[key], 'request').length > 0) return key;
+  }
+  if (shape.body && spec.validateValue(shape.body.schema, values.body, 'request').length > 0) return 'body';
+  return undefined;
+}
+
+/** The values as a request ready for toHttpRequest (parameters serialised in their style). */
+export function toGenerated(shape: RequestShape, values: RequestValues): GeneratedRequest {
+  const out: GeneratedRequest = { pathParams: {}, query: {}, headers: {}, sources: {} };
+  const cookies: string[] = [];
+  for (const { key, param } of shape.params) {
+    if (!Object.hasOwn(values.params, key)) continue;
+    const value = values.params[key];
+    out.sources[key] = 'generated';
+    if (param.in === 'path') out.pathParams[param.name] = serialize(value, ',');
+    else if (param.in === 'query') out.query[param.name] = queryValue(param, value);
+    else if (param.in === 'header') out.headers[param.name] = serialize(value, ',');
+    else cookies.push(`${param.name}=${encodeURIComponent(serialize(value, ','))}`);
+  }
+  if (cookies.length > 0) out.headers.Cookie = cookies.join('; ');
+  if (shape.body) {
+    out.contentType = shape.body.media === '*/*' ? 'application/octet-stream' : shape.body.media;
+    out.body = values.body;
+    out.sources.body = 'generated';
+  }
+  return out;
+}
+
+/** No placeholder of an unsatisfiable schema and no non-finite number anywhere in the value. */
+function usable(value: unknown): boolean {
+  if (value === UNSATISFIABLE) return false;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(usable);
+  if (isObject(value)) return Object.values(value).every(usable);
+  return true;
+}
+
+function serialize(value: unknown, separator: string): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map((v) => serialize(v, separator)).join(separator);
+  if (isObject(value)) {
+    return Object.entries(value)
+      .map(([k, v]) => `${k}${separator}${serialize(v, separator)}`)
+      .join(separator);
+  }
+  return String(value);
+}
+
+function queryValue(param: Parameter, value: unknown): string | string[] {
+  const style = param.style ?? 'form';
+  const explode = param.explode ?? style === 'form';
+  if (Array.isArray(value)) {
+    if (style === 'form' && explode) return value.map((v) => serialize(v, ','));
+    const separators: Record<string, string> = { spaceDelimited: ' ', pipeDelimited: '|' };
+    return serialize(value, separators[style] ?? ',');
+  }
+  if (isObject(value) && style === 'deepObject') return JSON.stringify(value);
+  return serialize(value, ',');
+}
+
+function propertyNames(schema: JsonSchema, spec: Pick<ApiSpec, 'resolve'>): string[] {
+  const names = new Set<string>();
+  const visit = (s: JsonSchema, depth: number): void => {
+    const r = spec.resolve(s);
+    if (!isObject(r) || depth > 8) return;
+    if (isObject(r.properties)) for (const n in r.properties) names.add(n);
+    for (const k of ['allOf', 'anyOf', 'oneOf']) {
+      const list = r[k];
+      if (Array.isArray(list)) for (const m of list) visit(m as JsonSchema, depth + 1);
+    }
+  };
+  visit(schema, 0);
+  return [...names];
+}
