@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { preferredMediaType } from '../../openapi/media-type.js';
 import { isObject } from '../../openapi/pointer.js';
 import type { ApiSpec, GeneratedRequest, JsonSchema, Operation, Parameter } from '../../openapi/types.js';
-import { schemaArbitrary, UNSATISFIABLE } from './arbitrary.js';
+import { optionalFirst, schemaArbitrary, UNSATISFIABLE } from './arbitrary.js';
 
 /** The values of one request before serialisation: parameters by "in:name", and the body. */
 export interface RequestValues {
@@ -40,13 +40,13 @@ export function requestArbitrary(
   known: Record<string, unknown>,
 ): fc.Arbitrary<RequestValues> {
   const model: Record<string, fc.Arbitrary<unknown>> = {};
-  const required: string[] = [];
+  const required = new Set<string>();
   for (const { key, param, schema } of shape.params) {
     const fixed = Object.hasOwn(known, param.name);
     model[key] = fixed ? fc.constant(known[param.name]) : schemaArbitrary(schema, spec);
-    if (param.required || fixed || param.in === 'path') required.push(key);
+    if (param.required || fixed || param.in === 'path') required.add(key);
   }
-  const params = fc.record(model, { requiredKeys: required });
+  const params = optionalFirst(model, required);
   if (!shape.body) return params.map((p) => ({ params: p }));
   const bodyNames = new Set(
     isObject(spec.resolve(shape.body.schema)) ? propertyNames(shape.body.schema, spec) : [],

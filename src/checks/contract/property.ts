@@ -46,19 +46,26 @@ export async function searchFailure<V, T>(
   const outcome: PropertyOutcome<V, T> = { generated: 0, shrinking: 0, shrinks: 0, exhausted: false };
   // An error of ours (not a finding) ends the search: fast-check would otherwise shrink it, sending more.
   let broken: { error: unknown } | undefined;
+  // Shrinking proposes the same candidate more than once: its answer is not asked for again.
+  const answers = new Map<string, Attempt<T> | undefined>();
   const property = fc.asyncProperty(arbitrary, async (values) => {
     const shrinking = outcome.original !== undefined;
     // Past the budget or the deadline, every remaining candidate is skipped: nothing more is sent.
     fc.pre(!broken && !signal.aborted && (!shrinking || outcome.shrinking < budget.maxShrinks));
     fc.pre(valid(values));
-    if (shrinking) outcome.shrinking += 1;
-    else outcome.generated += 1;
+    const key = JSON.stringify(values);
     let tried: Attempt<T> | undefined;
-    try {
-      tried = await attempt(values, shrinking);
-    } catch (error) {
-      broken = { error };
-      return true;
+    if (answers.has(key)) tried = answers.get(key);
+    else {
+      if (shrinking) outcome.shrinking += 1;
+      else outcome.generated += 1;
+      try {
+        tried = await attempt(values, shrinking);
+      } catch (error) {
+        broken = { error };
+        return true;
+      }
+      answers.set(key, tried);
     }
     if (!tried?.failed) return true;
     outcome.original ??= values;

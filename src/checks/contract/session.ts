@@ -44,6 +44,17 @@ export function propertySeed(runSeed: number, index: number): number {
   return (Math.imul(runSeed | 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) | 0;
 }
 
+/** Scalars (and empty containers) in a value: how big a request is, for shrink messages. */
+function valueCount(value: unknown): number {
+  if (Array.isArray(value))
+    return value.length === 0 ? 1 : value.reduce((n: number, v) => n + valueCount(v), 0);
+  if (value !== null && typeof value === 'object') {
+    const values = Object.values(value);
+    return values.length === 0 ? 0 : values.reduce((n: number, v) => n + valueCount(v), 0);
+  }
+  return value === undefined ? 0 : 1;
+}
+
 /** One contract run: the state shared by its calls (captured ids, evidence, counters). */
 export class ContractSession {
   readonly evidence = new Evidence(200);
@@ -145,13 +156,12 @@ export class ContractSession {
     }
     if (!outcome.failure) return;
     const { res, judgement } = outcome.failure.result;
-    const size = (v: unknown) => JSON.stringify(v)?.length ?? 0;
     this.counterexamples += 1;
     this.record(
       op,
       res,
       judgement,
-      `property-based case (seed ${this.ctx.seed}), shrunk in ${outcome.shrinks} step(s) from a ${size(outcome.original)}-character request to a minimal ${size(outcome.failure.values)}-character one`,
+      `property-based case (seed ${this.ctx.seed}), shrunk in ${outcome.shrinks} step(s) from a request of ${valueCount(outcome.original)} value(s) to a minimal one of ${valueCount(outcome.failure.values)}`,
     );
   }
 
