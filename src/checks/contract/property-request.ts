@@ -67,8 +67,10 @@ export function invalidPart(
   spec: Pick<ApiSpec, 'validateValue'>,
 ): string | undefined {
   if (!usable(values)) return 'an unsatisfiable value';
-  for (const { key, schema } of shape.params) {
+  for (const { key, param, schema } of shape.params) {
     if (!Object.hasOwn(values.params, key)) continue;
+    // An empty or dot segment would reach another route ("/orders/" or "/orders/.." is not /orders/{id}).
+    if (param.in === 'path' && /^\.{0,2}$/.test(serialize(values.params[key], ','))) return key;
     if (spec.validateValue(schema, values.params[key], 'request').length > 0) return key;
   }
   if (shape.body && spec.validateValue(shape.body.schema, values.body, 'request').length > 0) return 'body';
