@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type Handler, jsonObject } from '../fixtures/apis/server-kit.js';
-import { contractOn, describeFindings } from './helpers.js';
+import { type Handler, jsonObject, serve } from '../fixtures/apis/server-kit.js';
+import { cli, contractOn, describeFindings, readReport, tempDir } from './helpers.js';
 
 const SPEC = `openapi: 3.1.0
 info: { title: Orders, version: 1.0.0 }
@@ -120,5 +122,36 @@ describe('gangway contract: property-based cases', () => {
     const { code, findings, requests } = await contractOn(SPEC, calm, ['--max-cases', '25', '--seed', '9']);
     assert.equal(code, 0, describeFindings(findings));
     assert.equal(requests.filter((r) => r.path === '/orders').length, 25);
+  });
+
+  test('--time-budget stops the property-based cases mid-way: the check errors with check.timeout', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'spec.yaml'), SPEC);
+    const server = await serve((req) =>
+      req.path === '/orders' ? { status: 201, body: { id: 'o1' } } : { status: 200, body: ['a'] },
+    );
+    try {
+      const { code } = await cli([
+        'contract',
+        join(dir, 'spec.yaml'),
+        '--base-url',
+        server.url,
+        '--report',
+        `json=${join(dir, 'r.json')}`,
+        '--max-cases',
+        '100',
+        '--time-budget',
+        '60ms',
+      ]);
+      const [check] = readReport(join(dir, 'r.json')).checks;
+      assert.equal(code, 1);
+      assert.equal(check?.error?.code, 'check.timeout', check?.summary);
+      const sent = server.requests.length;
+      assert.ok(sent < 200, `${sent} requests: the run was not cut short`);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(server.requests.length, sent, 'nothing is sent after the budget');
+    } finally {
+      await server.close();
+    }
   });
 });
