@@ -1,4 +1,5 @@
 import { essence, isJsonMedia, preferredMediaType } from './media-type.js';
+import { queryValue, serialize } from './param-serialize.js';
 import { isObject } from './pointer.js';
 import type { GeneratedRequest, GenerateOptions, JsonSchema, Operation, Parameter } from './types.js';
 
@@ -110,37 +111,6 @@ function pick(
   }
   if (isObject(schema) && 'default' in schema) return { value: schema.default, source: 'default' };
   return { value: generate(), source: 'generated' };
-}
-
-function serialize(value: unknown, separator: string): string {
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map((v) => serialize(v, separator)).join(separator);
-  if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${k}${separator}${serialize(v, separator)}`)
-      .join(separator);
-  }
-  return String(value);
-}
-
-function queryValue(param: Parameter, value: unknown): string | string[] {
-  const style = param.style ?? 'form';
-  const explode = param.explode ?? style === 'form';
-  if (Array.isArray(value)) {
-    if (style === 'form' && explode) return value.map((v) => serialize(v, ','));
-    const sep =
-      style === 'spaceDelimited'
-        ? ' '
-        : style === 'pipeDelimited'
-          ? '|'
-          : style === 'tabDelimited'
-            ? '\t'
-            : ',';
-    return serialize(value, sep);
-  }
-  if (isObject(value) && style !== 'deepObject') return serialize(value, ',');
-  if (isObject(value)) return JSON.stringify(value);
-  return serialize(value, ',');
 }
 
 function propertyNames(schema: JsonSchema, sampler: RequestSampler): string[] {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { queryValue, serialize } from '../../openapi/index.js';
 import { preferredMediaType } from '../../openapi/media-type.js';
 import { isObject } from '../../openapi/pointer.js';
 import type { ApiSpec, GeneratedRequest, JsonSchema, Operation, Parameter } from '../../openapi/types.js';
@@ -106,29 +107,6 @@ function usable(value: unknown): boolean {
   if (Array.isArray(value)) return value.every(usable);
   if (isObject(value)) return Object.values(value).every(usable);
   return true;
-}
-
-function serialize(value: unknown, separator: string): string {
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map((v) => serialize(v, separator)).join(separator);
-  if (isObject(value)) {
-    return Object.entries(value)
-      .map(([k, v]) => `${k}${separator}${serialize(v, separator)}`)
-      .join(separator);
-  }
-  return String(value);
-}
-
-function queryValue(param: Parameter, value: unknown): string | string[] {
-  const style = param.style ?? 'form';
-  const explode = param.explode ?? style === 'form';
-  if (Array.isArray(value)) {
-    if (style === 'form' && explode) return value.map((v) => serialize(v, ','));
-    const separators: Record<string, string> = { spaceDelimited: ' ', pipeDelimited: '|' };
-    return serialize(value, separators[style] ?? ',');
-  }
-  if (isObject(value) && style === 'deepObject') return JSON.stringify(value);
-  return serialize(value, ',');
 }
 
 function propertyNames(schema: JsonSchema, spec: Pick<ApiSpec, 'resolve'>): string[] {
