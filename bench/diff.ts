@@ -9,9 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { diffSpecs } from '../src/openapi/diff/index.js';
 import { loadSpec } from '../src/openapi/index.js';
+import { removedOperations } from './_diff-truth.js';
 import { ensureGithubSpecVersion } from './openapi-github-spec.js';
-
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 interface PairResult {
   parseMs: number;
@@ -22,16 +21,6 @@ interface PairResult {
   removedInRaw: number;
   removedFound: number;
   removedMissed: string[];
-}
-
-/** "METHOD /path/{}" of every operation in a raw document. */
-function rawOperations(doc: { paths?: Record<string, Record<string, unknown>> }): Set<string> {
-  const out = new Set<string>();
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const m of METHODS)
-      if (m in item) out.add(`${m.toUpperCase()} ${path.replace(/\{[^{}]+\}/g, '{}')}`);
-  }
-  return out;
 }
 
 async function measurePair(oldFile: string, newFile: string): Promise<PairResult> {
@@ -46,8 +35,7 @@ async function measurePair(oldFile: string, newFile: string): Promise<PairResult
   const rawOld = JSON.parse(readFileSync(oldFile, 'utf8'));
   const rawNew = JSON.parse(readFileSync(newFile, 'utf8'));
   const parseMs = performance.now() - t0;
-  const after = rawOperations(rawNew);
-  const removed = [...rawOperations(rawOld)].filter((k) => !after.has(k));
+  const removed = removedOperations(rawOld, rawNew);
   const found = new Set(
     result.changes
       .filter((c) => c.code === 'path.removed' || c.code === 'operation.removed')
