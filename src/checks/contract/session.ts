@@ -10,6 +10,7 @@ import { type AuthProbe, authProbes, judgeProbe } from './auth-probe.js';
 import { toHttpRequest } from './build.js';
 import { everythingNotFound, judgeNegative, notReached, untestedWithoutCredentials } from './findings.js';
 import { judgeStatus } from './judge.js';
+import { createdId, isWholeCollection, listItems, missingFromList } from './listing.js';
 import { negativeCases } from './negative.js';
 import { collectionOf, collectionPath } from './order.js';
 import { searchFailure } from './property.js';
@@ -72,6 +73,8 @@ export class ContractSession {
   /** Secured operations that refused us because no credentials were given. */
   private readonly refused = new Set<string>();
   private notFound = 0;
+  /** Ids created in this run, by collection path. */
+  private readonly created = new Map<string, (string | number)[]>();
   private nextSlot = 0;
   /** "operationId status" pairs seen, for coverage of documented responses. */
   private readonly statusesSeen = new Set<string>();
@@ -101,6 +104,7 @@ export class ContractSession {
     const res = await this.send(op, request);
     if (!res) return;
     this.judge(op, res, madeUpIds);
+    if (op.method === 'GET' && !op.path.endsWith('}')) this.checkListing(op, request, res);
     if (op.security.length > 0 && res.status !== 401 && res.status !== 403) await this.probe(op, request);
     if (this.options.negative && res.status >= 200 && res.status < 300) await this.negatives(op, request);
     if (op.method === 'DELETE' && !madeUpIds && res.status >= 200 && res.status < 300) {
@@ -375,12 +379,33 @@ export class ContractSession {
     if (res.status < 200 || res.status >= 300 || op.path.endsWith('}')) return;
     const create = op.method === 'POST' || op.method === 'PUT';
     if (!create && op.method !== 'GET') return;
-    let body: unknown;
-    try {
-      body = res.json();
-    } catch {
-      return;
-    }
+    const body = jsonOf(res);
+    if (body === undefined) return;
     this.pool.remember(collectionPath(op), body, create);
+    const id = op.method === 'POST' ? createdId(body) : undefined;
+    if (id !== undefined) {
+      const ids = this.created.get(collectionPath(op)) ?? [];
+      ids.push(id);
+      this.created.set(collectionPath(op), ids);
+    }
+  }
+
+  /** A complete listing of a collection must contain what this run created in it. */
+  private checkListing(op: Operation, request: HttpRequest, res: HttpResponse): void {
+    const created = this.created.get(collectionPath(op));
+    if (!created || res.status < 200 || res.status >= 300) return;
+    const body = jsonOf(res);
+    const items = listItems(body);
+    if (!items || !isWholeCollection(request, res, body, items)) return;
+    const finding = missingFromList(op, created, items, res);
+    if (finding) this.evidence.add(finding, res.exchange);
+  }
+}
+
+function jsonOf(res: HttpResponse): unknown {
+  try {
+    return res.json();
+  } catch {
+    return undefined;
   }
 }
