@@ -10,6 +10,7 @@ import { type AuthProbe, authProbes, judgeProbe } from './auth-probe.js';
 import { toHttpRequest } from './build.js';
 import { everythingNotFound, judgeNegative, notReached, untestedWithoutCredentials } from './findings.js';
 import { judgeStatus } from './judge.js';
+import { resolveLinks } from './links.js';
 import { createdId, isWholeCollection, listItems, missingFromList } from './listing.js';
 import { negativeCases } from './negative.js';
 import { collectionOf, collectionPath } from './order.js';
@@ -105,6 +106,7 @@ export class ContractSession {
     if (!res) return;
     this.judge(op, res, madeUpIds);
     if (op.method === 'GET' && !op.path.endsWith('}')) this.checkListing(op, request, res);
+    if (res.status >= 200 && res.status < 300) await this.followLinks(op, request, res, index);
     if (op.security.length > 0 && res.status !== 401 && res.status !== 403) await this.probe(op, request);
     if (this.options.negative && res.status >= 200 && res.status < 300) await this.negatives(op, request);
     if (op.method === 'DELETE' && !madeUpIds && res.status >= 200 && res.status < 300) {
@@ -387,6 +389,39 @@ export class ContractSession {
       const ids = this.created.get(collectionPath(op)) ?? [];
       ids.push(id);
       this.created.set(collectionPath(op), ids);
+    }
+  }
+
+  /** Follows the documented links of a response (one level): the linked call must succeed as documented. */
+  private async followLinks(
+    op: Operation,
+    request: HttpRequest,
+    res: HttpResponse,
+    index: number,
+  ): Promise<void> {
+    for (const link of resolveLinks(this.spec, op, request, res).slice(0, 5)) {
+      const known = { ...this.knownIds(link.target).known, ...link.values };
+      const next = this.build(link.target, { seed: this.ctx.seed + index * 101 + 7, known, first: true });
+      if (!next) continue;
+      const answer = await this.send(link.target, next);
+      if (!answer) continue;
+      this.judge(link.target, answer, false);
+      if (answer.status === 404 || answer.status === 410) {
+        this.evidence.add(
+          {
+            code: 'stateful.link-broken',
+            severity: 'error',
+            message: `following link ${link.name} of ${op.id} to ${link.target.id} answered ${answer.status}`,
+            operation: link.target.id,
+            pointer: 'status',
+            expected: `the resource ${op.id} pointed to (${JSON.stringify(link.values)})`,
+            actual: String(answer.status),
+            hint: 'A link must lead to something that exists: check the values the response gives for it.',
+            curl: answer.curl,
+          },
+          answer.exchange,
+        );
+      }
     }
   }
 
