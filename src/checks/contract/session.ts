@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { errorMessage, GangwayError } from '../../core/errors.js';
+import { GangwayError } from '../../core/errors.js';
 import type { Finding, Sample } from '../../core/result.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import type { ApiSpec, Operation, SpecIssue } from '../../openapi/types.js';
 import { Evidence, findingFromIssue, forValidation } from '../evidence.js';
-import { sendOrRecord } from '../http-failure.js';
 import type { CheckContext } from '../kind.js';
 import { type AuthProbe, authProbes, judgeProbe } from './auth-probe.js';
 import { toHttpRequest } from './build.js';
@@ -17,6 +16,7 @@ import { collectionOf, collectionPath } from './order.js';
 import { searchFailure } from './property.js';
 import { invalidPart, requestArbitrary, requestShape, toGenerated } from './property-request.js';
 import { ResourcePool } from './resources.js';
+import { ContractTransport } from './transport.js';
 
 export interface SessionOptions {
   maxCasesPerOperation: number;
@@ -60,15 +60,13 @@ function valueCount(value: unknown): number {
 /** One contract run: the state shared by its calls (captured ids, evidence, counters). */
 export class ContractSession {
   readonly evidence = new Evidence(200);
-  readonly samples: Sample[] = [];
+  readonly transport: ContractTransport;
   readonly called = new Set<string>();
-  requests = 0;
   /** Requests of the property-based phase, those sent while shrinking, and failing cases found. */
   propertyRequests = 0;
   shrinkRequests = 0;
   counterexamples = 0;
   private readonly pool = new ResourcePool();
-  private readonly started = Date.now();
   private readonly hasCredentials: boolean;
   private readonly probes: AuthProbe[];
   /** Secured operations that refused us because no credentials were given. */
@@ -76,9 +74,6 @@ export class ContractSession {
   private notFound = 0;
   /** Ids created in this run, by collection path. */
   private readonly created = new Map<string, (string | number)[]>();
-  private nextSlot = 0;
-  /** "operationId status" pairs seen, for coverage of documented responses. */
-  private readonly statusesSeen = new Set<string>();
 
   constructor(
     private readonly ctx: CheckContext,
@@ -92,6 +87,27 @@ export class ContractSession {
       (env !== undefined && env.auth.type !== 'none') ||
       headerNames.some((h) => /authorization|api-?key|token|secret/i.test(h));
     this.probes = env && options.probeAuth && this.hasCredentials ? authProbes(env.auth, headerNames) : [];
+    this.transport = new ContractTransport(ctx.http, this.evidence, signal, {
+      ...(options.rate !== undefined && { rate: options.rate }),
+      ...(options.maxLatencyMs !== undefined && { maxLatencyMs: options.maxLatencyMs }),
+    });
+  }
+
+  get samples(): Sample[] {
+    return this.transport.samples;
+  }
+
+  get requests(): number {
+    return this.transport.requests;
+  }
+
+  /** Documented responses (exact status codes) of the operations, and how many of them were seen. */
+  responseCoverage(operations: readonly Operation[]) {
+    return this.transport.responseCoverage(operations);
+  }
+
+  private send(op: Operation, request: HttpRequest): Promise<HttpResponse | undefined> {
+    return this.transport.send(op, request);
   }
 
   /**
@@ -147,7 +163,7 @@ export class ContractSession {
         if (!res) return undefined;
         this.observe(op, res);
         const judgement = this.assess(op, res, madeUpIds);
-        this.samples[this.samples.length - 1]!.ok = judgement.ok;
+        this.transport.judged(judgement.ok);
         // Passing cases are evidence like any other; cases tried while shrinking are not.
         if (judgement.ok && !shrinking) this.record(op, res, judgement);
         return { failed: !judgement.ok, result: { res, judgement } };
@@ -169,20 +185,6 @@ export class ContractSession {
       judgement,
       `property-based case (seed ${this.ctx.seed}), shrunk in ${outcome.shrinks} step(s) from a request of ${valueCount(outcome.original)} value(s) to a minimal one of ${valueCount(outcome.failure.values)}`,
     );
-  }
-
-  /** Documented responses (exact status codes) of the operations, and how many of them were seen. */
-  responseCoverage(operations: readonly Operation[]): { documented: number; seen: number } {
-    let documented = 0;
-    let seen = 0;
-    for (const op of operations) {
-      for (const r of op.responses) {
-        if (!/^\d{3}$/.test(r.status)) continue;
-        documented += 1;
-        if (this.statusesSeen.has(`${op.id} ${r.status}`)) seen += 1;
-      }
-    }
-    return { documented, seen };
   }
 
   /** Findings that need the whole run: untested secured operations, a base URL answering 404 to everything. */
@@ -216,7 +218,7 @@ export class ContractSession {
   private judge(op: Operation, res: HttpResponse, madeUpIds: boolean): void {
     this.observe(op, res);
     const judgement = this.assess(op, res, madeUpIds);
-    this.samples[this.samples.length - 1]!.ok = judgement.ok;
+    this.transport.judged(judgement.ok);
     this.record(op, res, judgement);
   }
 
@@ -261,7 +263,7 @@ export class ContractSession {
       const res = await this.send(op, probe.request(accepted));
       if (!res) continue;
       const finding = judgeProbe(op, probe, res);
-      this.samples[this.samples.length - 1]!.ok = finding === undefined;
+      this.transport.judged(finding === undefined);
       if (finding) this.evidence.add(finding, res.exchange);
       else this.evidence.keep(res.exchange);
     }
@@ -281,7 +283,7 @@ export class ContractSession {
     if (!res) return;
     this.evidence.keep(res.exchange);
     if (res.status === 404 || res.status === 410) return;
-    this.samples[this.samples.length - 1]!.ok = false;
+    this.transport.judged(false);
     this.evidence.add(
       {
         code: 'stateful.deleted-still-present',
@@ -310,71 +312,11 @@ export class ContractSession {
       const res = await this.send(op, { ...c.request, headers });
       if (!res) continue;
       const finding = judgeNegative(op, c.what, c.where, res);
-      this.samples[this.samples.length - 1]!.ok = finding === undefined;
+      this.transport.judged(finding === undefined);
       this.evidence.keep(res.exchange);
       if (finding) this.evidence.add(finding, res.exchange);
       else this.evidence.addSpecIssues(this.spec.validateResponse(op, forValidation(res)), op, res);
     }
-  }
-
-  /** Sends a request; on 429 waits for Retry-After (at most 5s) once. Silence becomes a finding. */
-  private async send(op: Operation, request: HttpRequest): Promise<HttpResponse | undefined> {
-    const describe = (error: GangwayError) => ({
-      code: 'response.none',
-      severity: 'error' as const,
-      message: `${op.id}: no response: ${errorMessage(error)}`,
-      operation: op.id,
-      actual: error.code,
-      hint: 'The API did not answer this request; a valid request must get an answer within the timeouts.',
-    });
-    await this.pace();
-    const t = Date.now() - this.started;
-    this.requests += 1;
-    let res = await sendOrRecord(this.ctx.http, request, this.signal, this.evidence, describe);
-    if (res?.status === 429) {
-      const wait = Math.min(5, Number(res.headers['retry-after'] ?? 1) || 1);
-      await new Promise((r) => setTimeout(r, wait * 1000));
-      res = await sendOrRecord(this.ctx.http, request, this.signal, this.evidence, describe);
-    }
-    this.samples.push({
-      t,
-      ms: res ? res.timings.total : Date.now() - this.started - t,
-      ok: res !== undefined,
-      label: op.id,
-    });
-    if (res) {
-      this.statusesSeen.add(`${op.id} ${res.status}`);
-      this.checkLatency(op, res);
-    }
-    return res;
-  }
-
-  /** Waits for the next slot when a rate is set, so a sandbox is never hit harder than agreed. */
-  private async pace(): Promise<void> {
-    if (!this.options.rate) return;
-    const interval = 1000 / this.options.rate;
-    const wait = this.nextSlot - performance.now();
-    this.nextSlot = Math.max(this.nextSlot, performance.now()) + interval;
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-
-  private checkLatency(op: Operation, res: HttpResponse): void {
-    const budget = this.options.maxLatencyMs;
-    if (budget === undefined || res.timings.total <= budget) return;
-    this.evidence.add(
-      {
-        code: 'response.slow',
-        severity: 'error',
-        message: `${op.id} took ${Math.round(res.timings.total)}ms, over the ${budget}ms budget per response`,
-        operation: op.id,
-        pointer: 'latency',
-        expected: `≤ ${budget}ms`,
-        actual: `${Math.round(res.timings.total)}ms`,
-        hint: 'Find what makes this call slow: the evidence has per-phase timings (DNS, connect, TLS, first byte).',
-        curl: res.curl,
-      },
-      res.exchange,
-    );
   }
 
   private remember(op: Operation, res: HttpResponse): void {
