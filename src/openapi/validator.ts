@@ -34,6 +34,9 @@ export class Validators {
       allErrors: true,
       validateSchema: false,
       inlineRefs: false, // shared component schemas compile once and are reused by every operation
+      // A contract run validates most operations once or twice: compiling fast beats ajv's code optimiser
+      // (first validation of 150 GitHub GET operations 2.6 -> 1.85 ms each; cached validation unchanged).
+      code: { optimize: false },
       verbose: true, // errors carry parentSchema: mapped back to a pointer in the spec
       logger: false, // unknown formats are ignored silently: library code never prints
       unicodeRegExp: false, // patterns in specs are often written for non-unicode engines
