@@ -3,6 +3,7 @@ import { errorMessage, InputError } from '../core/errors.js';
 import { addOpenApiFormats } from './formats.js';
 import { ajvIssues } from './issues.js';
 import { isObject } from './pointer.js';
+import { type QuickContext, quickValid } from './quick-valid.js';
 import { type Direction, type Origins, toAjv } from './schema-convert.js';
 import type { JsonSchema, SpecIssue } from './types.js';
 
@@ -10,6 +11,9 @@ import type { JsonSchema, SpecIssue } from './types.js';
 export type ModelLookup = (ref: string) => JsonSchema | undefined;
 
 const ID_BASE = 'https://gangway.invalid/schema/';
+
+/** Validations of a schema interpreted before it is compiled. */
+const QUICK_USES = 2;
 
 /**
  * Compiles validators once, lazily, per (schema object, direction). Each $ref target becomes
@@ -24,6 +28,18 @@ export class Validators {
     response: new WeakMap<object, ValidateFunction>(),
   };
   private readonly booleans = new Map<string, ValidateFunction>();
+  /** Converted schemas by direction, and converted $ref targets by id: what the quick interpreter reads. */
+  private readonly converted = {
+    request: new WeakMap<object, JsonSchema>(),
+    response: new WeakMap<object, JsonSchema>(),
+  };
+  private readonly targets = new Map<string, JsonSchema>();
+  /** How often each schema was validated before it was compiled. */
+  private readonly uses = { request: new WeakMap<object, number>(), response: new WeakMap<object, number>() };
+  private readonly quickContext: QuickContext = {
+    resolve: (id) => this.targets.get(id),
+    format: (name, value) => this.checkFormat(name, value),
+  };
 
   constructor(
     private readonly lookup: ModelLookup,
@@ -59,7 +75,7 @@ export class Validators {
     const cache = this.compiled[direction];
     let fn = cache.get(schema);
     if (!fn) {
-      const converted = this.convert(schema, direction);
+      const converted = this.convertOnce(schema, direction);
       try {
         fn = this.ajv.compile(converted as object);
       } catch (error) {
@@ -80,6 +96,7 @@ export class Validators {
 
   /** Validates a value; returns readable issues (empty when valid). */
   validate(schema: JsonSchema, value: unknown, direction: Direction, prefix = ''): SpecIssue[] {
+    if (this.quick(schema, value, direction) === true) return [];
     const fn = this.validator(schema, direction);
     if (fn(value)) return [];
     return ajvIssues(fn.errors ?? [], this.origins, prefix);
@@ -87,7 +104,55 @@ export class Validators {
 
   /** True when the value is valid (no issue construction). */
   isValid(schema: JsonSchema, value: unknown, direction: Direction): boolean {
+    if (this.quick(schema, value, direction) === true) return true;
     return this.validator(schema, direction)(value) === true;
+  }
+
+  /**
+   * The first few validations of a schema are interpreted (quickValid) instead of compiled: most
+   * schemas of a contract run are used once or twice, and compiling costs milliseconds. Only "valid"
+   * is trusted: an invalid value (or a schema the interpreter does not know) goes to ajv, which also
+   * builds the issues.
+   */
+  private quick(schema: JsonSchema, value: unknown, direction: Direction): boolean | undefined {
+    if (!isObject(schema) || this.compiled[direction].has(schema)) return undefined;
+    const uses = (this.uses[direction].get(schema) ?? 0) + 1;
+    this.uses[direction].set(schema, uses);
+    if (uses > QUICK_USES) return undefined;
+    return quickValid(this.convertOnce(schema, direction), value, this.quickContext);
+  }
+
+  /** The interpreter's answer alone, without counting a use (tests compare it with ajv's). */
+  quickCheck(schema: JsonSchema, value: unknown, direction: Direction): boolean | undefined {
+    return quickValid(this.convertOnce(schema, direction), value, this.quickContext);
+  }
+
+  private convertOnce(schema: JsonSchema, direction: Direction): JsonSchema {
+    if (!isObject(schema)) return this.convert(schema, direction);
+    let converted = this.converted[direction].get(schema);
+    if (converted === undefined) {
+      converted = this.convert(schema, direction);
+      this.converted[direction].set(schema, converted);
+    }
+    return converted;
+  }
+
+  /** Checks a value against a format ajv knows, with ajv's rules; undefined when ajv ignores the format. */
+  private checkFormat(name: string, value: unknown): boolean | undefined {
+    const def: unknown = this.ajv.formats[name];
+    if (def === undefined || def === true) return undefined;
+    let type = 'string';
+    let check: unknown = def;
+    if (isObject(def) && !(def instanceof RegExp)) {
+      if (def.async === true) return undefined;
+      type = typeof def.type === 'string' ? def.type : 'string';
+      check = def.validate;
+    }
+    if (type === 'string' ? typeof value !== 'string' : typeof value !== 'number') return true;
+    if (check instanceof RegExp) return check.test(String(value));
+    if (typeof check === 'string') return new RegExp(check).test(String(value));
+    if (typeof check === 'function') return (check as (v: unknown) => boolean)(value) === true;
+    return undefined;
   }
 
   /** Whether a property schema is left out in a direction (readOnly in requests, writeOnly in responses). */
@@ -129,6 +194,7 @@ export class Validators {
     this.ids.set(key, id); // before converting: a circular target refers back to this id
     const target = this.lookup(ref);
     const converted = target === undefined ? {} : this.convert(target, direction);
+    this.targets.set(id, converted);
     this.ajv.addSchema(typeof converted === 'boolean' ? converted : (converted as object), id);
     return id;
   }

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { loadSpec } from './load.js';
+import type { LoadedSpec } from './spec.js';
+import type { ApiSpec, JsonSchema } from './types.js';
+import { Validators } from './validator.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'openapi');
+const APIS = join(ROOT, 'test', 'fixtures', 'apis');
+const GITHUB = join(ROOT, 'bench', '.cache', 'api.github.com.json');
+
+/** Variations of a valid value: each breaks it a little, so both answers get exercised. */
+function mutations(value: unknown): unknown[] {
+  const out: unknown[] = [null, 'x', 12.5, -1, true, [], {}];
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    for (const [k, v] of entries.slice(0, 6)) {
+      const { [k]: _, ...without } = value as Record<string, unknown>;
+      out.push(without);
+      out.push({ ...value, [k]: typeof v === 'string' ? 7 : 'seven' });
+      out.push({ ...value, [k]: null });
+    }
+    out.push({ ...value, unexpectedProperty: 1 });
+  }
+  if (Array.isArray(value)) out.push([...value, 'extra'], value.slice(1), [value[0], value[0]]);
+  if (typeof value === 'string') out.push('', `${value}!`, value.repeat(50));
+  if (typeof value === 'number') out.push(value + 0.5, value * 1000, -value);
+  return out;
+}
+
+/** Every response and request body schema of the spec's operations. */
+function schemasOf(
+  spec: ApiSpec,
+  limit: number,
+): { schema: JsonSchema; direction: 'request' | 'response' }[] {
+  const out: { schema: JsonSchema; direction: 'request' | 'response' }[] = [];
+  for (const op of spec.operations) {
+    for (const r of op.responses)
+      for (const m of Object.values(r.content))
+        if (m.schema) out.push({ schema: m.schema, direction: 'response' });
+    for (const m of Object.values(op.requestBody?.content ?? {}))
+      if (m.schema) out.push({ schema: m.schema, direction: 'request' });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** The interpreter may say "don't know", never "valid" where ajv says invalid, nor "invalid" where ajv says valid. */
+function assertAgreement(spec: LoadedSpec, limit: number): { decided: number; total: number } {
+  const quick = new Validators((ref) => spec.lookup(ref), new WeakMap());
+  const ajv = new Validators((ref) => spec.lookup(ref), new WeakMap());
+  let decided = 0;
+  let total = 0;
+  for (const { schema, direction } of schemasOf(spec, limit)) {
+    for (let seed = 0; seed < 3; seed++) {
+      let valid: unknown;
+      try {
+        valid = spec.sample(schema, { seed, direction });
+      } catch {
+        continue;
+      }
+      for (const value of [valid, ...mutations(valid)]) {
+        total += 1;
+        const fast = quick.quickCheck(schema, value, direction);
+        if (fast === undefined) continue;
+        decided += 1;
+        const exact = ajv.validate(schema, value, direction).length === 0;
+        assert.equal(fast, exact, `quick ${fast}, ajv ${exact} for ${JSON.stringify(value).slice(0, 200)}`);
+      }
+    }
+  }
+  return { decided, total };
+}
+
+describe('quickValid agrees with ajv', () => {
+  const files = [
+    ...readdirSync(FIXTURES)
+      .filter((f) => /\.(ya?ml|json)$/.test(f) && !/broken|invalid|common/.test(f))
+      .map((f) => join(FIXTURES, f)),
+    ...readdirSync(APIS)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => join(APIS, f)),
+    join(ROOT, 'examples', 'payments', 'openapi.yaml'),
+  ];
+  for (const file of files) {
+    test(file.slice(ROOT.length + 1), async () => {
+      const spec = (await loadSpec(file)) as LoadedSpec;
+      const { decided, total } = assertAgreement(spec, 200);
+      assert.ok(total === 0 || decided > 0, 'the interpreter decided some values');
+    });
+  }
+
+  test('GitHub: 300 schemas, their samples and variations', {
+    skip: existsSync(GITHUB) ? false : 'bench/.cache/api.github.com.json is absent',
+  }, async () => {
+    const spec = (await loadSpec(GITHUB)) as LoadedSpec;
+    const { decided, total } = assertAgreement(spec, 300);
+    assert.ok(decided > total / 2, `the interpreter decided ${decided} of ${total}`);
+  });
+});
