@@ -1,6 +1,7 @@
 import { essence, isJsonMedia, preferredMediaType } from './media-type.js';
 import { queryValue, serialize } from './param-serialize.js';
 import { isObject } from './pointer.js';
+import { propertyNames } from './schema-props.js';
 import type { GeneratedRequest, GenerateOptions, JsonSchema, Operation, Parameter } from './types.js';
 
 /** What request generation needs from the spec. */
@@ -75,7 +76,7 @@ export function generateRequest(
         out.sources.body = 'generated';
       }
       if (isObject(value) && mt.schema !== undefined) {
-        for (const name of propertyNames(mt.schema, sampler)) {
+        for (const name of propertyNames(mt.schema, (x) => sampler.resolve(x))) {
           if (!Object.hasOwn(known, name)) continue;
           value[name] = known[name];
           out.sources[`body:/${name}`] = 'known';
@@ -111,21 +112,6 @@ function pick(
   }
   if (isObject(schema) && 'default' in schema) return { value: schema.default, source: 'default' };
   return { value: generate(), source: 'generated' };
-}
-
-function propertyNames(schema: JsonSchema, sampler: RequestSampler): string[] {
-  const names = new Set<string>();
-  const visit = (s: JsonSchema, depth: number): void => {
-    const r = sampler.resolve(s);
-    if (!isObject(r) || depth > 8) return;
-    if (isObject(r.properties)) for (const n in r.properties) names.add(n);
-    for (const k of ['allOf', 'anyOf', 'oneOf']) {
-      const list = r[k];
-      if (Array.isArray(list)) for (const m of list) visit(m as JsonSchema, depth + 1);
-    }
-  };
-  visit(schema, 0);
-  return [...names];
 }
 
 function encodeBody(media: string, value: unknown): unknown {

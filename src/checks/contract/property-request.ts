@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { queryValue, serialize } from '../../openapi/index.js';
+import { propertyNames, queryValue, serialize } from '../../openapi/index.js';
 import { preferredMediaType } from '../../openapi/media-type.js';
 import { isObject } from '../../openapi/pointer.js';
 import type { ApiSpec, GeneratedRequest, JsonSchema, Operation, Parameter } from '../../openapi/types.js';
@@ -50,7 +50,7 @@ export function requestArbitrary(
   const params = optionalFirst(model, required);
   if (!shape.body) return params.map((p) => ({ params: p }));
   const bodyNames = new Set(
-    isObject(spec.resolve(shape.body.schema)) ? propertyNames(shape.body.schema, spec) : [],
+    isObject(spec.resolve(shape.body.schema)) ? propertyNames(shape.body.schema, (x) => spec.resolve(x)) : [],
   );
   return fc.tuple(params, schemaArbitrary(shape.body.schema, spec)).map(([p, body]) => {
     if (!isObject(body)) return { params: p, body };
@@ -107,19 +107,4 @@ function usable(value: unknown): boolean {
   if (Array.isArray(value)) return value.every(usable);
   if (isObject(value)) return Object.values(value).every(usable);
   return true;
-}
-
-function propertyNames(schema: JsonSchema, spec: Pick<ApiSpec, 'resolve'>): string[] {
-  const names = new Set<string>();
-  const visit = (s: JsonSchema, depth: number): void => {
-    const r = spec.resolve(s);
-    if (!isObject(r) || depth > 8) return;
-    if (isObject(r.properties)) for (const n in r.properties) names.add(n);
-    for (const k of ['allOf', 'anyOf', 'oneOf']) {
-      const list = r[k];
-      if (Array.isArray(list)) for (const m of list) visit(m as JsonSchema, depth + 1);
-    }
-  };
-  visit(schema, 0);
-  return [...names];
 }
