@@ -1,11 +1,8 @@
-// The differs compared by bench/diff-peers.ts: how each is installed, started, and how its output is
-// read into the same figures (breaking count, removed operations). Peers are installed from npm into
-// bench/.cache/peers (never project dependencies); install scripts stay off (npm's default here).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METHODS, operationKey, pathOperations, type RawDocument } from './_diff-truth.js';
 import type { MeasuredRun } from './_measured.js';
+import { npmInstallInto } from './_processes.js';
 import { CACHE_DIR } from './openapi-github-spec.js';
 
 export const PEERS_DIR = join(CACHE_DIR, 'peers');
@@ -38,19 +35,7 @@ const peerBin = (name: string) => join(PEERS_DIR, 'node_modules', '.bin', name);
 /** Installs the peer differs unless present; returns a note per problem. */
 export function ensurePeers(): string[] {
   if (['openapi-diff', 'optic'].every((b) => existsSync(peerBin(b)))) return [];
-  mkdirSync(PEERS_DIR, { recursive: true });
-  try {
-    execFileSync('npm', ['install', '--prefix', PEERS_DIR, '--no-audit', '--no-fund', ...PEER_PACKAGES], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      timeout: 300_000,
-    });
-    return [];
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-    return [
-      `npm install ${PEER_PACKAGES.join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
-    ];
-  }
+  return npmInstallInto(PEERS_DIR, PEER_PACKAGES);
 }
 
 /** Installed version of a peer package, or '?' when it is not installed. */

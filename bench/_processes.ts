@@ -22,18 +22,21 @@ export function toolBin(name: 'prism' | 'dredd'): string {
 /** Installs Prism and Dredd into bench/.cache/tools unless both are there; returns a note per problem. */
 export function ensureTools(): string[] {
   if (existsSync(toolBin('prism')) && existsSync(toolBin('dredd'))) return [];
-  mkdirSync(TOOLS_DIR, { recursive: true });
+  return npmInstallInto(TOOLS_DIR, TOOL_PACKAGES);
+}
+
+/** `npm install --prefix dir packages` (never a project dependency); returns a note when it fails. */
+export function npmInstallInto(dir: string, packages: readonly string[]): string[] {
+  mkdirSync(dir, { recursive: true });
   try {
-    execFileSync('npm', ['install', '--prefix', TOOLS_DIR, '--no-audit', '--no-fund', ...TOOL_PACKAGES], {
+    execFileSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', ...packages], {
       stdio: ['ignore', 'ignore', 'pipe'],
       timeout: 300_000,
     });
     return [];
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-    return [
-      `npm install ${TOOL_PACKAGES.join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
-    ];
+    return [`npm install ${packages.join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`];
   }
 }
 
