@@ -1,17 +1,19 @@
-// The import-direction rule (docs/ARCHITECTURE.md): core <- openapi/playbook/http <- checks <- runner
+// The import-direction rule (docs/ARCHITECTURE.md): core <- openapi/playbook/http <- load/proxy <- checks <- runner
 // <- reporters <- cli. A layer may import only the layers listed as allowed for it.
 const allowed = {
   core: ['core'],
   openapi: ['core', 'openapi'],
   playbook: ['core', 'playbook'],
   http: ['core', 'http'],
-  checks: ['core', 'openapi', 'playbook', 'http', 'checks'],
-  runner: ['core', 'openapi', 'playbook', 'http', 'checks', 'runner'],
+  load: ['core', 'openapi', 'http', 'load'],
+  proxy: ['core', 'openapi', 'http', 'proxy'],
+  checks: ['core', 'openapi', 'playbook', 'http', 'load', 'proxy', 'checks'],
+  runner: ['core', 'openapi', 'playbook', 'http', 'load', 'proxy', 'checks', 'runner'],
   reporters: ['core', 'runner', 'reporters'],
   demo: ['core', 'demo'],
 };
 
-const layers = ['core', 'openapi', 'playbook', 'http', 'checks', 'runner', 'reporters', 'demo', 'cli'];
+const layers = ['core', 'openapi', 'playbook', 'http', 'load', 'proxy', 'checks', 'runner', 'reporters', 'demo', 'cli'];
 
 module.exports = {
   forbidden: [
