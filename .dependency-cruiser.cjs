@@ -13,7 +13,19 @@ const allowed = {
   demo: ['core', 'demo'],
 };
 
-const layers = ['core', 'openapi', 'playbook', 'http', 'load', 'proxy', 'checks', 'runner', 'reporters', 'demo', 'cli'];
+const layers = [
+  'core',
+  'openapi',
+  'playbook',
+  'http',
+  'load',
+  'proxy',
+  'checks',
+  'runner',
+  'reporters',
+  'demo',
+  'cli',
+];
 
 module.exports = {
   forbidden: [
