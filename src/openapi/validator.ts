@@ -12,8 +12,12 @@ export type ModelLookup = (ref: string) => JsonSchema | undefined;
 
 const ID_BASE = 'https://gangway.invalid/schema/';
 
-/** Validations of a schema interpreted before it is compiled. */
-const QUICK_USES = 2;
+/**
+ * When a schema's validations stop being interpreted and it is compiled (ski rental: interpret while the
+ * time spent interpreting it stays under what compiling is likely to cost, about a millisecond or two
+ * for an API's response schema; then compile once, so no schema costs more than twice the better choice).
+ */
+const QUICK_BUDGET_MS = 1.5;
 
 /**
  * Compiles validators once, lazily, per (schema object, direction). Each $ref target becomes
@@ -34,8 +38,11 @@ export class Validators {
     response: new WeakMap<object, JsonSchema>(),
   };
   private readonly targets = new Map<string, JsonSchema>();
-  /** How often each schema was validated before it was compiled. */
-  private readonly uses = { request: new WeakMap<object, number>(), response: new WeakMap<object, number>() };
+  /** How long (ms, in all) each schema's validations were interpreted before it was compiled. */
+  private readonly interpreted = {
+    request: new WeakMap<object, number>(),
+    response: new WeakMap<object, number>(),
+  };
   private readonly quickContext: QuickContext = {
     resolve: (id) => this.targets.get(id),
     format: (name, value) => this.checkFormat(name, value),
@@ -109,17 +116,21 @@ export class Validators {
   }
 
   /**
-   * The first few validations of a schema are interpreted (quickValid) instead of compiled: most
-   * schemas of a contract run are used once or twice, and compiling costs milliseconds. Only "valid"
-   * is trusted: an invalid value (or a schema the interpreter does not know) goes to ajv, which also
-   * builds the issues.
+   * Validations of a schema are interpreted (quickValid) instead of compiled until interpreting it has
+   * cost about what compiling would: most schemas of a contract run are used a few times, and compiling
+   * costs milliseconds. Only "valid" is trusted: an invalid value (or a schema the interpreter does not
+   * know) goes to ajv, which also builds the issues.
    */
   private quick(schema: JsonSchema, value: unknown, direction: Direction): boolean | undefined {
     if (!isObject(schema) || this.compiled[direction].has(schema)) return undefined;
-    const uses = (this.uses[direction].get(schema) ?? 0) + 1;
-    this.uses[direction].set(schema, uses);
-    if (uses > QUICK_USES) return undefined;
-    return quickValid(this.convertOnce(schema, direction), value, this.quickContext);
+    const spent = this.interpreted[direction].get(schema) ?? 0;
+    if (spent >= QUICK_BUDGET_MS) return undefined;
+    const begin = performance.now();
+    const answer = quickValid(this.convertOnce(schema, direction), value, this.quickContext);
+    // A schema the interpreter cannot read is compiled now rather than tried again.
+    const ms = answer === undefined ? QUICK_BUDGET_MS : performance.now() - begin;
+    this.interpreted[direction].set(schema, spent + ms);
+    return answer;
   }
 
   /** The interpreter's answer alone, without counting a use (tests compare it with ajv's). */
