@@ -1,0 +1,90 @@
+import { Pool } from 'undici';
+import { classifyNetworkError } from '../http/errors.js';
+import type { HttpStepSpec, Step, StepDone } from './types.js';
+
+const NO_TIMEOUTS = { connect: 0, headers: 0, body: 0 };
+
+/** Maps a network error to an error class of the summary: timeout, connection, tls, or other. */
+export function errorClassOf(error: unknown): string {
+  const { code } = classifyNetworkError(error, '', NO_TIMEOUTS);
+  switch (code) {
+    case 'http.timeout':
+      return 'timeout';
+    case 'http.connect-failed':
+    case 'http.reset':
+    case 'http.dns':
+    case 'http.network':
+      return 'connection';
+    case 'http.tls':
+      return 'tls';
+    default:
+      return 'other';
+  }
+}
+
+/**
+ * One in-flight request. undici's legacy handler methods (onHeaders/onData/onComplete) are used on
+ * purpose: they hand over raw header buffers, where the newer onResponseStart parses every header into
+ * an object per response, which this path never reads.
+ */
+class Exchange {
+  status = 0;
+  constructor(readonly done: StepDone) {}
+  onConnect(): void {}
+  onHeaders(status: number): boolean {
+    this.status = status;
+    return true;
+  }
+  onData(): boolean {
+    return true;
+  }
+  onComplete(): void {
+    this.done(this.status < 400, this.status, undefined);
+  }
+  onError(error: Error): void {
+    this.done(false, 0, errorClassOf(error));
+  }
+  onResponseStarted(): void {}
+  onBodySent(): void {}
+  onUpgrade(): void {}
+}
+
+/**
+ * The fast step: one request repeated over a keep-alive undici Pool (pipelining 1, so latency is one
+ * request's, not a batch's). A status below 400 is a success; the body is read and dropped.
+ */
+export function httpStep(spec: HttpStepSpec): Step {
+  const tls = spec.tls ?? {};
+  const pool = new Pool(spec.origin, {
+    connections: spec.connections ?? null,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: spec.timeoutMs,
+    bodyTimeout: spec.timeoutMs,
+    connect: {
+      timeout: Math.min(spec.timeoutMs, 10_000),
+      ...(tls.ca !== undefined && { ca: tls.ca }),
+      ...(tls.cert !== undefined && { cert: tls.cert }),
+      ...(tls.key !== undefined && { key: tls.key }),
+      ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }),
+      ...(tls.insecure && { rejectUnauthorized: false }),
+    },
+  });
+  const options = {
+    path: spec.path,
+    method: spec.method as 'GET',
+    headers: spec.headers,
+    ...(spec.body !== undefined && { body: spec.body }),
+  };
+  return {
+    start(_iteration: number, done: StepDone): void {
+      try {
+        // The handler implements the legacy methods only; undici 7 accepts both kinds.
+        pool.dispatch(options, new Exchange(done) as never);
+      } catch (error) {
+        done(false, 0, errorClassOf(error));
+      }
+    },
+    close: () => pool.close(),
+  };
+}
