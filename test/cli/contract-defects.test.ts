@@ -1,0 +1,38 @@
+// Issue 3's acceptance, as a suite: APIs of varied styles (test/fixtures/apis/defects), each correct
+// and with named defects it can seed. `gangway contract` must say nothing on the clean API and, for
+// each defect alone, fail with the expected finding on the expected operation and nowhere else.
+// The defects Gangway misses (KNOWN_GAPS) are left to contract-defects-gaps.test.ts.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFECT_APIS, KNOWN_GAPS } from '../fixtures/apis/defects/index.js';
+import { defectMismatch, problems, runContract } from '../fixtures/apis/defects/run.js';
+import { describeFindings } from './helpers.js';
+
+for (const api of DEFECT_APIS) {
+  describe(`gangway contract on the ${api.name} API (OpenAPI ${api.format})`, () => {
+    test('without defects, with --negative: exit 0, no error or warning', async () => {
+      const run = await runContract(api, [], ['--negative']);
+      assert.equal(run.format, api.format);
+      assert.deepEqual(problems(run.findings), [], describeFindings(run.findings));
+      assert.equal(run.code, 0, run.err);
+    });
+
+    for (const c of api.cases) {
+      if (KNOWN_GAPS.has(`${api.name}/${c.defect}`)) continue;
+      test(`${c.defect} (${c.kind}): ${c.expect.code} on ${c.expect.operation} alone`, async () => {
+        const run = await runContract(api, [c.defect], c.args);
+        assert.equal(defectMismatch(run, c.expect), undefined);
+      });
+    }
+  });
+}
+
+test('the suite seeds at least 14 classes of defect across at least three APIs', () => {
+  const kinds = new Set(
+    DEFECT_APIS.flatMap((api) =>
+      api.cases.filter((c) => !KNOWN_GAPS.has(`${api.name}/${c.defect}`)).map((c) => c.kind),
+    ),
+  );
+  assert.ok(DEFECT_APIS.length >= 3);
+  assert.ok(kinds.size >= 14, [...kinds].join('\n'));
+});
