@@ -70,7 +70,8 @@ export class Engine {
     this.#t0 = performance.now();
     const onAbort = () => this.stop('cancelled');
     signal?.addEventListener('abort', onAbort, { once: true });
-    const durationMs = plan.durationMs ?? this.#schedule?.durationMs;
+    // The open model's schedule ends by itself; the timer bounds the closed model (and both, to the ms).
+    const durationMs = plan.durationMs;
     const durationTimer =
       durationMs !== undefined ? setTimeout(() => this.stop('duration'), durationMs) : undefined;
     const ticker = this.#startTicker();
@@ -192,7 +193,7 @@ export class Engine {
       if (onProgress && now - lastAt >= every - TICK_MS / 2) {
         const r = this.recorder;
         const dt = (now - lastAt) / 1000;
-        const durationMs = plan.durationMs ?? this.#schedule?.durationMs;
+        const durationMs = plan.durationMs;
         onProgress({
           elapsedMs: now - this.#t0,
           ...(durationMs !== undefined && { plannedMs: durationMs }),

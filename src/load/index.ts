@@ -4,6 +4,7 @@ export { Histogram } from './histogram.js';
 export { errorClassOf, httpStep } from './http-step.js';
 export { MAX_WORKERS, type RunLoadOptions, runLoad, validatePlan } from './run.js';
 export { loadMeasurements } from './summary.js';
+export { type LoadRequest, resolveLoadTarget, toStepSpec } from './target.js';
 export type {
   HttpStepSpec,
   LoadModel,

@@ -9,6 +9,8 @@ import { runWorkers } from './workers.js';
 
 /** Most worker threads a run may start, whatever the machine. */
 export const MAX_WORKERS = 64;
+/** Longest run (timers cannot wait longer than 2^31 ms anyway). */
+export const MAX_DURATION_MS = 86_400_000;
 
 export interface RunLoadOptions {
   signal?: AbortSignal;
@@ -25,8 +27,11 @@ export function validatePlan(plan: LoadPlan): void {
       'a load run needs a duration or a request limit (e.g. duration: 30s, or maxRequests: 1000): it will not start without one',
     );
   }
-  if (plan.durationMs !== undefined && !(plan.durationMs > 0)) {
-    throw new InputError('load.bad-duration', 'the duration of a load run must be more than 0');
+  if (plan.durationMs !== undefined && !(plan.durationMs > 0 && plan.durationMs <= MAX_DURATION_MS)) {
+    throw new InputError(
+      'load.bad-duration',
+      'the duration of a load run must be more than 0 and at most 24h',
+    );
   }
   if (plan.maxRequests !== undefined && !(Number.isInteger(plan.maxRequests) && plan.maxRequests > 0)) {
     throw new InputError('load.bad-limit', 'the request limit must be a positive whole number');
