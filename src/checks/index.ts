@@ -4,6 +4,7 @@ import { credentials } from './credentials.js';
 import { drift } from './drift.js';
 import { flow } from './flow.js';
 import { health } from './health.js';
+import { idempotency } from './idempotency.js';
 import type { CheckKind } from './kind.js';
 import { tls } from './tls.js';
 
@@ -16,6 +17,7 @@ export const checkKinds: readonly CheckKind[] = [
   flow,
   compatibility,
   drift,
+  idempotency,
 ];
 
 export const checkKindsByName: ReadonlyMap<string, CheckKind> = new Map(checkKinds.map((k) => [k.kind, k]));
