@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { escapeToken } from './pointer.js';
-import type { Origins } from './schema-convert.js';
+import { escapeToken, isObject } from './pointer.js';
+import { HIDDEN_MARK, type Origins } from './schema-convert.js';
 import type { SpecIssue } from './types.js';
 
 /** Describes a seen value in a few words: `number 12`, `string "abc"`, `array of 3 items`. */
@@ -158,8 +158,19 @@ function shape(e: ErrorObject, branch: readonly ErrorObject[]): Shaped {
     case 'anyOf':
     case 'oneOf':
       return alternatives(e, branch, actual);
-    case 'not':
-      return { pointer, expected: 'not to match the schema in "not"', actual };
+    case 'not': {
+      const hidden = isObject(e.parentSchema) ? e.parentSchema[HIDDEN_MARK] : undefined;
+      if (typeof hidden !== 'string')
+        return { pointer, expected: 'not to match the schema in "not"', actual };
+      const name = pointer.slice(pointer.lastIndexOf('/') + 1);
+      const where = hidden === 'readOnly' ? 'a request' : 'a response';
+      return {
+        pointer,
+        expected: `no property '${name}' (${hidden}: never in ${where})`,
+        actual: `property '${name}'`,
+        message: `${hidden} property '${name}' present in ${where}`,
+      };
+    }
     case 'false schema':
       return { pointer, expected: 'no value (the schema is false)', actual };
     case 'dependentRequired':

@@ -83,6 +83,9 @@ describe('quickValid agrees with ajv', () => {
     ...readdirSync(APIS)
       .filter((f) => /\.ya?ml$/.test(f))
       .map((f) => join(APIS, f)),
+    ...readdirSync(join(APIS, 'defects'))
+      .filter((f) => /\.ya?ml$/.test(f))
+      .map((f) => join(APIS, 'defects', f)),
     join(ROOT, 'examples', 'payments', 'openapi.yaml'),
   ];
   for (const file of files) {
@@ -100,4 +103,31 @@ describe('quickValid agrees with ajv', () => {
     const { decided, total } = assertAgreement(spec, 300);
     assert.ok(decided > total / 2, `the interpreter decided ${decided} of ${total}`);
   });
+});
+
+test('readOnly properties are refused in requests and writeOnly ones in responses, by both', async () => {
+  const spec = (await loadSpec(join(APIS, 'defects', 'helpdesk.yaml'))) as LoadedSpec;
+  const ticket = spec.resolve({ $ref: '#/components/schemas/Ticket' });
+  const v = new Validators((ref) => spec.lookup(ref), new WeakMap());
+  const base = { subject: 's', priority: 'low', requester_email: 'a@b.co' };
+  const stored = {
+    ...base,
+    id: '2f1c3c1e-7d7a-4d4e-9a44-1f2e3d4c5b6a',
+    status: 'open',
+    created_at: '2024-01-02T03:04:05Z',
+  };
+  const cases = [
+    { value: { ...base, internal_note: 'n' }, direction: 'request', valid: true },
+    { value: { ...base, status: 'open' }, direction: 'request', valid: false },
+    { value: stored, direction: 'response', valid: true },
+    { value: { ...stored, internal_note: 'n' }, direction: 'response', valid: false },
+  ] as const;
+  for (const c of cases) {
+    assert.equal(v.quickCheck(ticket, c.value, c.direction), c.valid, JSON.stringify(c));
+    const issues = v.validate(ticket, c.value, c.direction);
+    assert.equal(issues.length === 0, c.valid, JSON.stringify(issues));
+  }
+  const [leak] = v.validate(ticket, { ...stored, internal_note: 'n' }, 'response');
+  assert.equal(leak?.pointer, '/internal_note');
+  assert.match(leak?.message ?? '', /writeOnly property 'internal_note' present in a response/);
 });

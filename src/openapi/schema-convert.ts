@@ -150,7 +150,11 @@ export function toAjv(model: JsonSchema, ctx: AjvContext): JsonSchema {
     else if (LIST.has(key) && Array.isArray(value)) out[key] = value.map((v) => toAjv(v as JsonSchema, ctx));
     else if (MAP.has(key) && isObject(value)) {
       const m: Record<string, JsonSchema> = {};
-      for (const name in value) m[name] = toAjv(value[name] as JsonSchema, ctx);
+      for (const name in value) {
+        const sub = value[name] as JsonSchema;
+        // A readOnly property has no place in a request, a writeOnly one none in a response.
+        m[name] = key === 'properties' && ctx.hidden(sub) ? hiddenProperty(sub, ctx) : toAjv(sub, ctx);
+      }
       out[key] = m;
     } else if (key === 'required' && Array.isArray(value) && isObject(model.properties)) {
       const props = model.properties;
@@ -161,6 +165,17 @@ export function toAjv(model: JsonSchema, ctx: AjvContext): JsonSchema {
     } else out[key] = value;
   }
   const origin = ctx.origins.get(model);
+  if (origin !== undefined) ctx.origins.set(out, origin);
+  return out;
+}
+
+/** Marks the schema of a property forbidden in a direction; issues.ts words its failure. */
+export const HIDDEN_MARK = 'x-gangway-hidden';
+
+/** A property that must be absent: `not: {}` (quickValid and ajv agree), marked for the message. */
+function hiddenProperty(model: JsonSchema, ctx: AjvContext): JsonSchema {
+  const out = { not: {}, [HIDDEN_MARK]: ctx.direction === 'request' ? 'readOnly' : 'writeOnly' };
+  const origin = isObject(model) ? ctx.origins.get(model) : undefined;
   if (origin !== undefined) ctx.origins.set(out, origin);
   return out;
 }

@@ -203,15 +203,15 @@ function objectArbitrary(s: Record<string, unknown>, spec: SchemaSource, depth: 
   const extra = s.additionalProperties;
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, prop] of Object.entries(props)) {
-    const resolved = spec.resolve(prop);
-    // readOnly properties are the server's to set: a request leaves them out.
-    if (isObject(resolved) && resolved.readOnly === true && !required.has(name)) continue;
+    // readOnly properties are the server's to set: a request never carries them, even required ones.
+    if (readOnly(prop, spec)) continue;
     model[name] = schemaArbitrary(prop, spec, depth + 1);
   }
   for (const name of required) {
+    if (Object.hasOwn(props, name)) continue;
     model[name] ??= isObject(extra) ? schemaArbitrary(extra, spec, depth + 1) : fc.string({ maxLength: 8 });
   }
-  const record = optionalFirst(model, required);
+  const record = optionalFirst(model, new Set([...required].filter((name) => Object.hasOwn(model, name))));
   if (!isObject(extra) || Object.keys(props).length > 0) return record;
   // A map (additionalProperties only): a few entries with identifier-like keys.
   const entries = fc.dictionary(
@@ -243,4 +243,16 @@ export function optionalFirst(
     for (const k of keys) if (Object.hasOwn(value, k)) out[k] = value[k];
     return out;
   });
+}
+
+/** Whether a property is readOnly, through $ref, allOf and the anyOf a 3.0 nullable $ref became. */
+export function readOnly(schema: JsonSchema, spec: SchemaSource, depth = 0): boolean {
+  if (isObject(schema) && schema.readOnly === true) return true; // a sibling of $ref, resolve drops it
+  const s = spec.resolve(schema);
+  if (!isObject(s) || depth > 8) return false;
+  if (s.readOnly === true) return true;
+  if (Array.isArray(s.allOf) && s.allOf.some((sub) => readOnly(sub as JsonSchema, spec, depth + 1)))
+    return true;
+  const [a, b] = Array.isArray(s.anyOf) && s.anyOf.length === 2 ? (s.anyOf as JsonSchema[]) : [];
+  return a !== undefined && isObject(b) && b.type === 'null' && readOnly(a, spec, depth + 1);
 }
