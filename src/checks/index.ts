@@ -6,6 +6,7 @@ import { flow } from './flow.js';
 import { health } from './health.js';
 import { idempotency } from './idempotency.js';
 import type { CheckKind } from './kind.js';
+import { resilience } from './resilience.js';
 import { tls } from './tls.js';
 
 /** Every check kind, registered explicitly: adding a kind is one file plus one line here. */
@@ -18,6 +19,7 @@ export const checkKinds: readonly CheckKind[] = [
   compatibility,
   drift,
   idempotency,
+  resilience,
 ];
 
 export const checkKindsByName: ReadonlyMap<string, CheckKind> = new Map(checkKinds.map((k) => [k.kind, k]));

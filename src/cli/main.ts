@@ -3,6 +3,7 @@ import { registerContract } from './commands/contract.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerLint } from './commands/lint.js';
+import { registerProxy } from './commands/proxy.js';
 import { registerRun } from './commands/run.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { defaultIo, type Io, printError } from './output.js';
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   registerLint(program, io, done);
   registerDiff(program, io, done);
   registerDemo(program, io, done);
+  registerProxy(program, io, done);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });
