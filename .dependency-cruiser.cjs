@@ -10,6 +10,22 @@ const allowed = {
   checks: ['core', 'openapi', 'playbook', 'http', 'load', 'proxy', 'checks'],
   runner: ['core', 'openapi', 'playbook', 'http', 'load', 'proxy', 'checks', 'runner'],
   reporters: ['core', 'runner', 'reporters'],
+  store: ['core', 'store'],
+  jobs: ['core', 'store', 'jobs'],
+  service: [
+    'core',
+    'openapi',
+    'playbook',
+    'http',
+    'load',
+    'proxy',
+    'checks',
+    'runner',
+    'reporters',
+    'store',
+    'jobs',
+    'service',
+  ],
   demo: ['core', 'demo'],
 };
 
@@ -23,6 +39,9 @@ const layers = [
   'checks',
   'runner',
   'reporters',
+  'store',
+  'jobs',
+  'service',
   'demo',
   'cli',
 ];
