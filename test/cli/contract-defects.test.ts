@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DEFECT_APIS, KNOWN_GAPS } from '../fixtures/apis/defects/index.js';
 import { defectMismatch, problems, runContract } from '../fixtures/apis/defects/run.js';
+import { SHIPPING, SHIPPING_KEY } from '../fixtures/apis/defects/shipping.js';
 import { describeFindings } from './helpers.js';
 
 for (const api of DEFECT_APIS) {
@@ -26,6 +27,15 @@ for (const api of DEFECT_APIS) {
     }
   });
 }
+
+test('shipping/cancel-without-key, probes forced on by a header named like a token: a 409 is auth.not-enforced', async () => {
+  // The probes replay a cancel that already happened: the API, which never checks the key there,
+  // answers 409, a status decided after authentication.
+  const api = { ...SHIPPING, headers: [`X-Ship-Key: ${SHIPPING_KEY}`, 'X-Token: unused'] };
+  const run = await runContract(api, ['cancel-without-key']);
+  const want = { code: 'auth.not-enforced', operation: 'cancelShipment', expected: 'no credentials' };
+  assert.equal(defectMismatch(run, want), undefined);
+});
 
 test('the suite seeds at least 14 classes of defect across at least three APIs', () => {
   const kinds = new Set(

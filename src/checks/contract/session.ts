@@ -5,7 +5,7 @@ import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import type { ApiSpec, Operation, SpecIssue } from '../../openapi/types.js';
 import { Evidence, findingFromIssue, forValidation } from '../evidence.js';
 import type { CheckContext } from '../kind.js';
-import { type AuthProbe, authProbes, judgeProbe } from './auth-probe.js';
+import { type AuthProbe, authProbes, declaredKeyHeaders, judgeProbe } from './auth-probe.js';
 import { toHttpRequest } from './build.js';
 import { everythingNotFound, judgeNegative, notReached, untestedWithoutCredentials } from './findings.js';
 import { judgeStatus } from './judge.js';
@@ -83,10 +83,14 @@ export class ContractSession {
   ) {
     const env = ctx.environment;
     const headerNames = env?.headerNames ?? [];
+    const declared = declaredKeyHeaders(spec);
     this.hasCredentials =
       (env !== undefined && env.auth.type !== 'none') ||
-      headerNames.some((h) => /authorization|api-?key|token|secret/i.test(h));
-    this.probes = env && options.probeAuth && this.hasCredentials ? authProbes(env.auth, headerNames) : [];
+      headerNames.some(
+        (h) => /authorization|api-?key|token|secret/i.test(h) || declared.includes(h.toLowerCase()),
+      );
+    this.probes =
+      env && options.probeAuth && this.hasCredentials ? authProbes(env.auth, headerNames, declared) : [];
     this.transport = new ContractTransport(ctx.http, this.evidence, signal, {
       ...(options.rate !== undefined && { rate: options.rate }),
       ...(options.maxLatencyMs !== undefined && { maxLatencyMs: options.maxLatencyMs }),
