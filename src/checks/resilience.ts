@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
 import { GangwayError } from '../core/errors.js';
 import type { CheckReport, Exchange, Finding } from '../core/result.js';
-import { HttpClient } from '../http/client.js';
 import { isJsonMedia } from '../openapi/media-type.js';
 import { type FaultProxy, faultSchema, type ObservedExchange, startProxy } from '../proxy/index.js';
 import { Evidence } from './evidence.js';
@@ -77,10 +76,10 @@ export const resilience = {
       ...(env.tls && { upstreamTls: env.tls }),
     });
     let dependency: FaultProxy | undefined;
-    const http = new HttpClient({
+    // The environment's client (headers, auth, TLS, redaction) pointed at the front proxy, which adds
+    // the base URL's path prefix itself.
+    const http = ctx.http.derive({
       baseUrl: front.url,
-      auth: env.auth,
-      redactor: ctx.redactor,
       limits: { totalTimeoutMs: budget, headersTimeoutMs: budget, bodyTimeoutMs: budget },
     });
     try {

@@ -50,6 +50,8 @@ export interface HttpClientOptions {
   connections?: number;
   /** Clock for token expiry (epoch ms); tests inject one. */
   now?: () => number;
+  /** Use this client's auth (its token cache, its token endpoint) instead of building one: see derive(). */
+  sharedAuth?: AuthProvider;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -67,9 +69,11 @@ export class HttpClient {
   readonly #redactor: Redactor;
   readonly #headers: Record<string, string>;
   readonly #userAgent: string;
+  readonly #options: HttpClientOptions;
   #closed = false;
 
   constructor(options: HttpClientOptions) {
+    this.#options = options;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.#redactor = options.redactor;
     this.#base = options.baseUrl ? parseBase(options.baseUrl) : undefined;
@@ -97,10 +101,23 @@ export class HttpClient {
       baseUrl: options.baseUrl,
       send: (req: HttpRequest, signal?: AbortSignal) => this.request({ ...req, auth: false }, signal),
     };
-    this.auth = createAuth(
-      options.auth ?? { type: 'none' },
-      options.now ? { ...deps, now: options.now } : deps,
-    );
+    this.auth =
+      options.sharedAuth ??
+      createAuth(options.auth ?? { type: 'none' }, options.now ? { ...deps, now: options.now } : deps);
+  }
+
+  /**
+   * A client for another base URL (a fault proxy in front of the target, say) with everything else of
+   * this one: headers, TLS, redaction, and the same auth (tokens are still fetched from the original
+   * token endpoint and shared). The caller closes it.
+   */
+  derive(overrides: { baseUrl: string; limits?: Partial<HttpLimits> }): HttpClient {
+    return new HttpClient({
+      ...this.#options,
+      baseUrl: overrides.baseUrl,
+      limits: { ...this.#options.limits, ...overrides.limits },
+      sharedAuth: this.auth,
+    });
   }
 
   /** Sends a request; resolves with any HTTP status, rejects with HttpError when no usable response arrived. */
