@@ -77,7 +77,7 @@ export class Engine {
     const ticker = this.#startTicker();
     if (signal?.aborted) this.stop('cancelled');
     else if (plan.model.type === 'open') this.#pump();
-    else for (let i = 0; i < plan.model.vus; i++) this.#loop(plan.model.thinkTimeMs);
+    else for (let i = 0; i < plan.model.vus; i++) this.#loop(plan.model.thinkTimeMs, i);
     await finished;
     clearTimeout(durationTimer);
     clearInterval(ticker);
@@ -135,7 +135,7 @@ export class Engine {
       if (this.#inFlight >= maxInFlight) this.recorder.dropped += 1;
       else {
         this.#inFlight += 1;
-        step.start(k, (ok, status, errorClass) => this.#done(intended, ok, status, errorClass));
+        step.start(k, (ok, status, errorClass) => this.#done(intended, ok, status, errorClass), -1);
       }
       next = this.#issued < total ? schedule.timeOf(this.#issued) : Number.POSITIVE_INFINITY;
     }
@@ -148,7 +148,7 @@ export class Engine {
   };
 
   /** Closed model: one virtual user; measures from the actual send (it waits for its own answer). */
-  #loop(thinkMs: number): void {
+  #loop(thinkMs: number, lane: number): void {
     const limit = this.#o.plan.maxRequests ?? Number.POSITIVE_INFINITY;
     if (this.#stopped) return;
     if (this.#issued >= limit) {
@@ -158,19 +158,23 @@ export class Engine {
     const k = this.#issued++;
     this.#inFlight += 1;
     const started = performance.now();
-    this.#o.step.start(k, (ok, status, errorClass) => {
-      this.#done(started, ok, status, errorClass);
-      if (this.#stopped) return;
-      if (thinkMs <= 0) {
-        this.#loop(thinkMs);
-        return;
-      }
-      const t = setTimeout(() => {
-        this.#timers.delete(t);
-        this.#loop(thinkMs);
-      }, thinkMs);
-      this.#timers.add(t);
-    });
+    this.#o.step.start(
+      k,
+      (ok, status, errorClass) => {
+        this.#done(started, ok, status, errorClass);
+        if (this.#stopped) return;
+        if (thinkMs <= 0) {
+          this.#loop(thinkMs, lane);
+          return;
+        }
+        const t = setTimeout(() => {
+          this.#timers.delete(t);
+          this.#loop(thinkMs, lane);
+        }, thinkMs);
+        this.#timers.add(t);
+      },
+      lane,
+    );
   }
 
   #startTicker(): NodeJS.Timeout {

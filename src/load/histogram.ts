@@ -13,22 +13,25 @@ export class Histogram {
   min = Number.POSITIVE_INFINITY;
   max = 0;
   sum = 0;
-  readonly #sub: number;
-  readonly #half: number;
+  // Plain (TypeScript-private) fields: on Node 20 they read faster than #fields in this hot path.
+  private readonly sub: number;
+  private readonly half: number;
+  private readonly last: number;
 
   constructor(bits = 8, counts?: Float64Array) {
     this.bits = bits;
-    this.#sub = 1 << bits;
-    this.#half = this.#sub >> 1;
-    // Values up to 2^31 µs (35 minutes) get their own bucket; longer ones are clamped into the last.
-    const size = this.#sub + (31 - bits + 1) * this.#half;
+    this.sub = 1 << bits;
+    this.half = this.sub >> 1;
+    // Values below 2^31 µs (35 minutes) get their own bucket; longer ones are clamped into the last.
+    const size = this.sub + (31 - bits) * this.half + 1;
+    this.last = size - 1;
     this.counts = counts ?? new Float64Array(size);
   }
 
   /** Records one value in microseconds (fractions are rounded). */
   record(micros: number): void {
     const v = micros < 0 ? 0 : Math.round(micros);
-    this.counts[this.#index(v)]! += 1;
+    this.counts[this.index(v)]! += 1;
     this.count += 1;
     this.sum += v;
     if (v < this.min) this.min = v;
@@ -56,14 +59,14 @@ export class Histogram {
     for (let i = 0; i < counts.length; i++) {
       seen += counts[i]!;
       // The last bucket also holds the clamped values: only the max is right there.
-      if (seen >= rank) return i === counts.length - 1 ? this.max : Math.min(this.#highest(i), this.max);
+      if (seen >= rank) return i === this.last ? this.max : Math.min(this.highest(i), this.max);
     }
     return this.max;
   }
 
   /** How many recorded values are certainly above `micros` (whole buckets above it). */
   countAbove(micros: number): number {
-    const from = this.#index(Math.max(0, Math.floor(micros))) + 1;
+    const from = this.index(Math.max(0, Math.floor(micros))) + 1;
     let n = 0;
     const counts = this.counts;
     for (let i = from; i < counts.length; i++) n += counts[i]!;
@@ -97,18 +100,18 @@ export class Histogram {
     return h;
   }
 
-  #index(v: number): number {
-    if (v < this.#sub) return v;
-    const top = v >= 0x80000000 ? 31 : 31 - Math.clz32(v);
-    const shift = top - this.bits + 1;
-    const within = Math.min(v / 2 ** shift, this.#sub - 1) | 0;
-    return this.#sub + (shift - 1) * this.#half + (within - this.#half);
+  private index(v: number): number {
+    if (v < this.sub) return v;
+    if (v >= 0x80000000) return this.last;
+    // Bit operations, not Math.log2 or division: this runs once per request.
+    const shift = 32 - this.bits - Math.clz32(v);
+    return this.sub + (shift - 1) * this.half + ((v >>> shift) - this.half);
   }
 
-  #highest(index: number): number {
-    if (index < this.#sub) return index;
-    const shift = (((index - this.#sub) / this.#half) | 0) + 1;
-    const within = ((index - this.#sub) % this.#half) + this.#half;
+  private highest(index: number): number {
+    if (index < this.sub) return index;
+    const shift = (((index - this.sub) / this.half) | 0) + 1;
+    const within = ((index - this.sub) % this.half) + this.half;
     return (within + 1) * 2 ** shift - 1;
   }
 }

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import { classifyNetworkError } from '../http/errors.js';
 import type { HttpStepSpec, Step, StepDone } from './types.js';
 
@@ -55,8 +55,7 @@ class Exchange {
  */
 export function httpStep(spec: HttpStepSpec): Step {
   const tls = spec.tls ?? {};
-  const pool = new Pool(spec.origin, {
-    connections: spec.connections ?? null,
+  const clientOptions = {
     pipelining: 1,
     keepAliveTimeout: 30_000,
     headersTimeout: spec.timeoutMs,
@@ -69,7 +68,11 @@ export function httpStep(spec: HttpStepSpec): Step {
       ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }),
       ...(tls.insecure && { rejectUnauthorized: false }),
     },
-  });
+  };
+  // The open model shares a pool (arrivals take any free socket, or queue); in the closed model each
+  // virtual user keeps its own client: no search for a free socket per request, as with autocannon.
+  const pool = new Pool(spec.origin, { ...clientOptions, connections: spec.connections ?? null });
+  const lanes: Client[] = [];
   const options = {
     path: spec.path,
     method: spec.method as 'GET',
@@ -77,14 +80,17 @@ export function httpStep(spec: HttpStepSpec): Step {
     ...(spec.body !== undefined && { body: spec.body }),
   };
   return {
-    start(_iteration: number, done: StepDone): void {
+    start(_iteration: number, done: StepDone, lane: number): void {
       try {
+        const dispatcher = lane < 0 ? pool : (lanes[lane] ??= new Client(spec.origin, clientOptions));
         // The handler implements the legacy methods only; undici 7 accepts both kinds.
-        pool.dispatch(options, new Exchange(done) as never);
+        dispatcher.dispatch(options, new Exchange(done) as never);
       } catch (error) {
         done(false, 0, errorClassOf(error));
       }
     },
-    close: () => pool.close(),
+    close: async () => {
+      await Promise.all([pool.close(), ...lanes.map((c) => c.close())]);
+    },
   };
 }

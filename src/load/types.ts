@@ -49,7 +49,8 @@ export type StepDone = (ok: boolean, status: number, errorClass: string | undefi
 
 /** The engine's view of a step: callback-based so the raw HTTP path allocates no promise. */
 export interface Step {
-  start(iteration: number, done: StepDone): void;
+  /** `lane` is the virtual user (closed model) or -1 (open model): a user may keep its own connection. */
+  start(iteration: number, done: StepDone, lane: number): void;
   close(): Promise<void>;
 }
 
