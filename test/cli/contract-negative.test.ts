@@ -103,4 +103,41 @@ describe('gangway contract --negative', () => {
       'a string quantity crashed it',
     );
   });
+
+  test('a form-encoded body: each constraint broken in turn, sent as a form', async () => {
+    const form = SPEC.replace(/ {6}parameters:\n.*\n/, '').replace(
+      'application/json:\n            schema:\n              type: object\n              additionalProperties: false',
+      'application/x-www-form-urlencoded:\n            schema:\n              type: object',
+    );
+    assert.match(form, /x-www-form-urlencoded/);
+    const bodies: string[] = [];
+    const { code, findings } = await contractOn(
+      form,
+      (req) => {
+        bodies.push(`${req.headers['content-type']} ${req.body}`);
+        return { status: 201, body: { id: 'o1' } };
+      },
+      ['--negative'],
+    );
+    assert.equal(code, 1);
+    const accepted = findings
+      .filter((f) => f.code === 'negative.accepted')
+      .map((f) => `${f.pointer} ${f.message}`);
+    for (const want of [
+      /body:\/sku .*required property sku missing/,
+      /body:\/sku .*not matching its pattern/,
+      /body:\/quantity .*a string where integer/,
+      /body:\/quantity .*above its maximum 10/,
+      /body:\/channel .*outside its enum/,
+    ]) {
+      assert.ok(
+        accepted.some((a) => want.test(a)),
+        `${want} in\n${accepted.join('\n')}`,
+      );
+    }
+    assert.ok(
+      bodies.some((b) => /^application\/x-www-form-urlencoded sku=[A-Z]{3}-\d{4}&quantity=11$/.test(b)),
+      bodies.join('\n'),
+    );
+  });
 });

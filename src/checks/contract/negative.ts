@@ -26,8 +26,13 @@ export function negativeCases(op: Operation, spec: ApiSpec, valid: HttpRequest, 
   }
   const body = valid.body;
   const contentType = valid.headers?.['content-type'] ?? '';
+  if (typeof body === 'string' && FORM.test(contentType)) {
+    // A form body (OpenAPI 3 x-www-form-urlencoded, Swagger 2.0 formData): the same constraints as JSON.
+    const schema = bodySchema(op, spec, FORM);
+    if (schema) cases.push(...bodyCases(spec, schema, valid, parseForm(body), encodeForm));
+  }
   if (body !== null && typeof body === 'object' && !Array.isArray(body) && /json/i.test(contentType)) {
-    const schema = bodySchema(op, spec);
+    const schema = bodySchema(op, spec, /json/i);
     if (schema) cases.push(...bodyCases(spec, schema, valid, body as Record<string, unknown>));
     cases.push({
       what: 'a malformed JSON body',
@@ -49,18 +54,23 @@ export function negativeCases(op: Operation, spec: ApiSpec, valid: HttpRequest, 
   return cases.slice(0, max);
 }
 
+/**
+ * Cases breaking one constraint of a body each. `encode` turns the changed fields into the body sent;
+ * without it the body is JSON, where a number is not a string (in a form, every value is a string).
+ */
 function bodyCases(
   spec: ApiSpec,
   schema: Schema,
   valid: HttpRequest,
   body: Record<string, unknown>,
+  encode?: (fields: Record<string, unknown>) => string,
 ): NegativeCase[] {
   const cases: NegativeCase[] = [];
   const { properties, required, closed } = shape(spec, schema);
   const with_ = (changed: Record<string, unknown>, what: string, where: string): NegativeCase => ({
     what,
     where,
-    request: { ...valid, body: changed },
+    request: { ...valid, body: encode ? encode(changed) : changed },
   });
   for (const name of required.slice(0, 3)) {
     if (!(name in body)) continue;
@@ -71,7 +81,7 @@ function bodyCases(
     const prop = object(spec.resolve(raw));
     if (!prop || prop.readOnly === true) continue;
     const wrong = wrongType(prop);
-    if (wrong !== undefined)
+    if (wrong !== undefined && !(encode && typeof wrong.value === 'number'))
       cases.push(with_({ ...body, [name]: wrong.value }, `${name} ${wrong.what}`, `body:/${name}`));
     const broken = breakScalar(prop);
     if (broken)
@@ -106,11 +116,31 @@ function shape(spec: ApiSpec, schema: Schema) {
   return { properties, required: [...new Set(required)], closed };
 }
 
-function bodySchema(op: Operation, spec: ApiSpec): Schema | undefined {
+function bodySchema(op: Operation, spec: ApiSpec, mediaPattern: RegExp): Schema | undefined {
   const content = op.requestBody?.content ?? {};
-  const media = Object.keys(content).find((m) => /json/i.test(m));
+  const media = Object.keys(content).find((m) => mediaPattern.test(m));
   const schema = media ? content[media]?.schema : undefined;
   return schema === undefined ? undefined : object(spec.resolve(schema));
+}
+
+const FORM = /application\/x-www-form-urlencoded/i;
+
+/** The fields of a form body; a repeated name becomes an array. */
+function parseForm(body: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    const seen = fields[name];
+    fields[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return fields;
+}
+
+function encodeForm(fields: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    for (const v of Array.isArray(value) ? value : [value]) params.append(name, String(v));
+  }
+  return params.toString();
 }
 
 function typesOf(schema: Schema): string[] {
