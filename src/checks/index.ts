@@ -6,6 +6,7 @@ import { flow } from './flow.js';
 import { health } from './health.js';
 import { idempotency } from './idempotency.js';
 import type { CheckKind } from './kind.js';
+import { load } from './load.js';
 import { resilience } from './resilience.js';
 import { tls } from './tls.js';
 
@@ -20,6 +21,7 @@ export const checkKinds: readonly CheckKind[] = [
   drift,
   idempotency,
   resilience,
+  load,
 ];
 
 export const checkKindsByName: ReadonlyMap<string, CheckKind> = new Map(checkKinds.map((k) => [k.kind, k]));

@@ -94,7 +94,18 @@ const options = z
   })
   .describe(
     'A load test: an arrival rate or virtual users against an operation or a whole flow, judged by thresholds.',
-  );
+  )
+  .meta({
+    examples: [
+      {
+        target: 'checkout',
+        rate: '20/s',
+        duration: '60s',
+        thresholds: ['p95 < 300ms', 'errorRate < 1%'],
+        abortOnFail: true,
+      },
+    ],
+  });
 
 type Options = z.output<typeof options>;
 

@@ -3,6 +3,7 @@ import { registerContract } from './commands/contract.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerLint } from './commands/lint.js';
+import { registerLoad } from './commands/load.js';
 import { registerProxy } from './commands/proxy.js';
 import { registerRun } from './commands/run.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   registerLint(program, io, done);
   registerDiff(program, io, done);
   registerDemo(program, io, done);
+  registerLoad(program, io, done);
   registerProxy(program, io, done);
   for (const command of program.commands) command.exitOverride();
   try {
