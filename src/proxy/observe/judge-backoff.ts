@@ -22,8 +22,8 @@ const GROWTH_NOISE_MS = 5;
 
 /**
  * Backoff: repeats of a failed request must not come in a burst (no wait reaching the floor) and the waits must
- * grow. Growth is read on the upper envelope (the longest gap at each position over all chains), so full-jitter
- * clients whose single draws may shrink are still seen growing.
+ * grow: the longest wait at the last retry position must exceed the shortest first wait (so full-jitter clients,
+ * whose single draws may shrink, are still seen growing over several sequences).
  */
 export function judgeBackoff(traffic: Traffic, client: string): Verdict {
   const { options } = traffic;
@@ -58,20 +58,17 @@ export function judgeBackoff(traffic: Traffic, client: string): Verdict {
       ),
     );
   } else {
-    const envelope: number[] = [];
-    for (const chain of judgedChains) {
-      ownGaps(chain).forEach((gap, i) => {
-        envelope[i] = Math.max(envelope[i] ?? 0, gap);
-      });
-    }
-    const first = envelope[0]!;
-    const last = envelope[envelope.length - 1]!;
+    // Delays on a busy machine only lengthen waits: the shortest first wait and the longest last wait are the
+    // ones closest to the client's schedule (and full-jitter draws still show the growth over several sequences).
+    const length = Math.max(...judgedChains.map((c) => ownGaps(c).length));
+    const first = Math.min(...judgedChains.map((c) => ownGaps(c)[0]!));
+    const last = Math.max(...judgedChains.flatMap((c) => ownGaps(c).slice(length - 1)));
     if (last <= first * GROWTH_FACTOR + GROWTH_NOISE_MS) {
       findings.push(
         finding(
           'client.retry-no-backoff',
           'warning',
-          `retry waits do not grow: ${envelope.map(ms).join(', ')} (longest wait at each retry): a constant retry interval keeps the pressure on a struggling API`,
+          `retry waits do not grow: the first wait was ${ms(first)}, the wait before retry ${length} was ${ms(last)}: a constant retry interval keeps the pressure on a struggling API`,
           'Grow the wait between retries exponentially (with a cap) instead of retrying at a fixed interval.',
           judgedChains.flatMap((c) => c.attempts),
           options.maxEvidence,

@@ -31,9 +31,10 @@ describe('judgeConformance', () => {
   test('valid requests pass; a route the spec does not have is a warning, the token endpoint aside', () => {
     const s = new Script();
     s.req({ at: 0, operation: 'getPayment' });
-    s.req({ at: 10, method: 'POST', url: '/oauth/token' });
+    const notOperation = [{ pointer: '', message: 'not an operation of Payments' }];
+    s.req({ at: 10, method: 'POST', url: '/oauth/token', conformance: notOperation });
     assert.deepEqual(codes(judgeConformance(s.traffic(), 'a')), []);
-    s.req({ at: 20, url: '/internal/debug?x=1' });
+    s.req({ at: 20, url: '/internal/debug?x=1', conformance: notOperation });
     const v = judgeConformance(s.traffic(), 'a');
     assert.deepEqual(codes(v), ['warning client.request-nonconformant']);
     assert.ok(v.judged);

@@ -5,23 +5,25 @@ import { finding, judged, notJudged, type Verdict } from './verdict.js';
 
 /**
  * Conformance: every request must match an operation of the spec and validate against it. Routes are known only
- * when the proxy had a spec (some exchange in the recording has an operation); then a request that matched no
- * operation (the token endpoint aside) is an undocumented call.
+ * when the proxy had a spec (some exchange matched an operation or carries conformance problems). A request that
+ * matched no operation is an undocumented call (warning: the spec may be the one behind); one that matched and
+ * does not validate is an error. The token endpoint is usually not in the API's spec and is left out.
  */
 export function judgeConformance(traffic: Traffic, client: string): Verdict {
   const { options } = traffic;
-  const mine = traffic.byClient.get(client) ?? [];
-  const specKnown = traffic.all.some((x) => x.operation !== undefined);
-  const invalid = mine.filter((x) => x.conformance.length > 0);
-  if (!specKnown && invalid.length === 0) {
+  const mine = (traffic.byClient.get(client) ?? []).filter(
+    (x) => x.operation !== undefined || !isTokenCall(x, options),
+  );
+  const specKnown = traffic.all.some((x) => x.operation !== undefined || x.conformance.length > 0);
+  if (!specKnown) {
     return notJudged(
       'conformance',
       'no request matched an operation: the proxy ran without a spec (start it with --spec)',
     );
   }
-  const unmatched = specKnown
-    ? mine.filter((x) => x.operation === undefined && x.conformance.length === 0 && !isTokenCall(x, options))
-    : [];
+  if (mine.length === 0) return notJudged('conformance', 'the client called only the token endpoint');
+  const invalid = mine.filter((x) => x.operation !== undefined && x.conformance.length > 0);
+  const unmatched = mine.filter((x) => x.operation === undefined);
   const findings: ClientFinding[] = [];
   if (invalid.length > 0) {
     const problems = new Map<string, number>();

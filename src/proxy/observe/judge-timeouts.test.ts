@@ -15,7 +15,16 @@ describe('judgeTimeouts', () => {
     assert.deepEqual(codes(judgeTimeouts(s.traffic({ timeoutMs: 1000 }), 'a')), []);
   });
 
-  test('waiting on a black hole past the bound is an error', () => {
+  test('a black hole the client hung up on within the bound passes; one closed by the proxy proves nothing', () => {
+    const s = new Script();
+    s.req({ at: 0, dur: 300, outcome: 'blackhole', fault: { id: 'f1', type: 'blackhole' } });
+    const v = judgeTimeouts(s.traffic({ timeoutMs: 1000 }), 'a');
+    assert.ok(!v.judged, 'ended with the observation: the proxy may have closed it');
+    s.req({ at: 400 });
+    assert.deepEqual(codes(judgeTimeouts(s.traffic({ timeoutMs: 1000 }), 'a')), []);
+  });
+
+  test('a black hole still open when the observation ended, past the bound, is an error', () => {
     const s = new Script();
     const x = s.req({ at: 0, dur: 1500, outcome: 'blackhole', fault: { id: 'f1', type: 'blackhole' } });
     const v = judgeTimeouts(s.traffic({ timeoutMs: 1000 }), 'a');

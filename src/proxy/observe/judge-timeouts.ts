@@ -1,21 +1,33 @@
-import type { ClientFinding } from '../observation.js';
+import type { ClientFinding, ObservedExchange } from '../observation.js';
 import type { Traffic } from './traffic.js';
 import { finding, judged, ms, notJudged, type Verdict } from './verdict.js';
 
+// The proxy records a black hole's end when the connection closes; one that closed with the observation (the proxy
+// shutting down) was not given up by the client.
+const CLOSED_WITH_OBSERVATION_MS = 50;
+
 /**
- * Timeouts: a client must give up on a request that gets no answer. A `client-abort` (the client hung up before an
- * answer) within the bound shows a timeout; an exchange that lasted past the bound without the client hanging up
- * (a black hole the proxy ended, or an answer the client waited for) shows none; a client-abort past the bound
- * shows a timeout that is too long.
+ * Timeouts: a client must give up on a request that gets no answer. Giving up shows as a `client-abort` (it hung
+ * up while the proxy waited on a slow upstream or a latency fault) or as a black hole that ended before the
+ * observation did. Within the bound that is a timeout; past the bound, a timeout that is too long (warning); an
+ * exchange that lasted past the bound without the client giving up (a black hole open until the proxy stopped,
+ * a slow answer waited for) shows none (error).
  */
 export function judgeTimeouts(traffic: Traffic, client: string): Verdict {
   const { options } = traffic;
   const mine = traffic.byClient.get(client) ?? [];
   const bound = options.timeoutMs;
-  const duration = (x: { startedAt: number; endedAt: number }) => x.endedAt - x.startedAt;
-  const abortedInTime = mine.filter((x) => x.outcome === 'client-abort' && duration(x) <= bound);
-  const abortedLate = mine.filter((x) => x.outcome === 'client-abort' && duration(x) > bound);
-  const waitedPast = mine.filter((x) => x.outcome !== 'client-abort' && duration(x) > bound);
+  const duration = (x: ObservedExchange) => x.endedAt - x.startedAt;
+  // A black hole ends only when its connection closes: the client gave up if the proxy was still taking requests
+  // afterwards, or if the end came well before the observation's.
+  const proxyLived = (x: ObservedExchange) =>
+    traffic.all.some((y) => y.startedAt > x.endedAt) ||
+    x.endedAt < traffic.observedUntil - CLOSED_WITH_OBSERVATION_MS;
+  const gaveUp = (x: ObservedExchange) =>
+    x.outcome === 'client-abort' || (x.outcome === 'blackhole' && proxyLived(x));
+  const abortedInTime = mine.filter((x) => gaveUp(x) && duration(x) <= bound);
+  const abortedLate = mine.filter((x) => gaveUp(x) && duration(x) > bound);
+  const waitedPast = mine.filter((x) => !gaveUp(x) && duration(x) > bound);
   if (abortedInTime.length + abortedLate.length + waitedPast.length === 0) {
     return notJudged(
       'timeouts',

@@ -23,7 +23,7 @@ describe('judgeTokenReuse', () => {
     assert.equal(v.findings[0]!.count, 4);
   });
 
-  test('one token reused for many calls passes; fetches after a 401 are re-authentication', () => {
+  test('one token reused for many calls passes; fetches after a 401 or a failed fetch do not count', () => {
     const s = new Script();
     s.req({ at: 0, ...fetchToken });
     for (let i = 1; i <= 3; i++) s.req({ at: i * 10, credentialFingerprint: 't0' });
@@ -33,6 +33,10 @@ describe('judgeTokenReuse', () => {
     s.req({ at: 80, credentialFingerprint: 't1', status: 401 });
     s.req({ at: 90, ...fetchToken });
     s.req({ at: 100, credentialFingerprint: 't2' });
+    // Failed fetches (then retried) do not count either.
+    s.req({ at: 110, ...fetchToken, status: 503 });
+    s.req({ at: 120, ...fetchToken, outcome: 'client-abort', dur: 300 });
+    s.req({ at: 430, ...fetchToken });
     assert.deepEqual(codes(judgeTokenReuse(s.traffic(), 'a')), []);
   });
 

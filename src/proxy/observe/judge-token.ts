@@ -26,7 +26,10 @@ export function judgeTokenReuse(traffic: Traffic, client: string): Verdict {
   const fetches = mine.filter((x) => isTokenCall(x, options));
   const api = mine.filter((x) => !isTokenCall(x, options));
   if (fetches.length > 0) {
-    const counted = fetches.filter((f) => !afterUnauthorized(f, api));
+    // Only fetches that got a token count: a failed fetch is retried, not a sign of fetching per call.
+    const counted = fetches.filter(
+      (f) => f.status !== undefined && f.status < 300 && !afterUnauthorized(f, api),
+    );
     if (api.length < MIN_CALLS) {
       return notJudged(
         'token-reuse',

@@ -1,6 +1,6 @@
 import type { ObservedExchange } from '../observation.js';
 import type { ResolvedObserveOptions } from './options.js';
-import { isOutageFailure } from './traffic.js';
+import { isOutageFailure, isTokenCall } from './traffic.js';
 
 /** A period when the upstream failed every request. */
 export interface Outage {
@@ -15,7 +15,7 @@ export interface Outage {
 /**
  * The outages to judge circuit breaking against: the given windows, else every run of at least
  * `outageMinFailures` consecutive upstream failures (over all clients) lasting at least `outageMinMs`. A run ends
- * when a request starts that gets a real answer; 429s neither extend nor end it.
+ * when a request starts that gets a real answer; 429s and token-endpoint calls neither extend nor end it.
  */
 export function findOutages(all: readonly ObservedExchange[], options: ResolvedObserveOptions): Outage[] {
   if (options.outages) {
@@ -31,6 +31,8 @@ export function findOutages(all: readonly ObservedExchange[], options: ResolvedO
     run = [];
   };
   for (const x of all) {
+    // The token endpoint is usually another service: its answers say nothing about the API being down.
+    if (isTokenCall(x, options)) continue;
     if (isOutageFailure(x) || x.outcome === 'client-abort') run.push(x);
     else if (x.status !== 429) flush(x.startedAt, false);
   }

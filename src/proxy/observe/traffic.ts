@@ -47,8 +47,9 @@ export function pathOf(url: string): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-/** Is this a create (non-idempotent) request under the options? */
+/** Is this a create (non-idempotent) request under the options? A token fetch (a POST too) is not. */
 export function isCreate(x: ObservedExchange, options: ResolvedObserveOptions): boolean {
+  if (isTokenCall(x, options)) return false;
   const method = x.method.toUpperCase();
   if (options.createMethods.some((m) => m.toUpperCase() === method)) return true;
   return x.operation !== undefined && options.createOperations.includes(x.operation);
