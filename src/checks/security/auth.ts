@@ -5,7 +5,7 @@ import type { Operation } from '../../openapi/types.js';
 import { type AuthProbe, authProbes, judgeProbe } from '../contract/auth-probe.js';
 import type { OtherEnvironment } from '../kind.js';
 import { expiredCopy, unsignedCopy } from './jwt.js';
-import type { SecuritySession, Sent } from './session.js';
+import { credentialValues, type SecuritySession, type Sent } from './session.js';
 
 /** A probe and the code its finding takes when the target accepts it. */
 interface Probe extends AuthProbe {
@@ -156,7 +156,11 @@ async function revokedEnvironments(
     );
   }
   const out: [string, OtherEnvironment][] = [];
-  for (const name of names) out.push([name, await otherEnvironment(factory, name, 'revoked')]);
+  for (const name of names) {
+    const other = await otherEnvironment(factory, name, 'revoked');
+    for (const value of credentialValues(other.environment.auth)) session.addSecret(value);
+    out.push([name, other]);
+  }
   return out;
 }
 

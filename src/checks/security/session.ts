@@ -105,7 +105,7 @@ export class SecuritySession {
 }
 
 /** The configured credential values: sent by us, they must never come back. */
-function credentialValues(auth: ResolvedAuth): string[] {
+export function credentialValues(auth: ResolvedAuth): string[] {
   switch (auth.type) {
     case 'bearer':
       return [auth.token];

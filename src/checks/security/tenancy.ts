@@ -6,7 +6,7 @@ import { collectionOf, collectionPath } from '../contract/order.js';
 import type { OtherEnvironment } from '../kind.js';
 import { otherEnvironment } from './auth.js';
 import { type Holdings, jsonOf, requestFor } from './baseline.js';
-import type { SecuritySession } from './session.js';
+import { credentialValues, type SecuritySession } from './session.js';
 
 type Id = string | number;
 
@@ -25,6 +25,7 @@ export async function probeTenancy(
   if (!factory) return;
   const other = await otherEnvironment(factory, otherName, 'otherPartner');
   session.addOwnHost(other.environment.baseUrl);
+  for (const value of credentialValues(other.environment.auth)) session.addSecret(value);
   const theirs = await otherLists(session, mine, other, otherName);
   // An id both partners list is shared data (a catalogue), not A's own.
   const owned = (collection: string): Set<Id> => {
