@@ -1,7 +1,10 @@
 // Observe mode end to end: small client programs, well and badly behaved, call a payments API through the real
 // fault proxy; the judges must call out each bad client with the right code and find no error in the good one.
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type FaultProxy, startProxy } from '../../../src/proxy/index.js';
 import type { ClientReport } from '../../../src/proxy/observation.js';
 import { judgeClients, renderClientReports } from '../../../src/proxy/observe/index.js';
 import { goodPolicy } from './clients/good.js';
@@ -82,4 +85,31 @@ describe('observe mode, end to end', { timeout: 60_000 }, () => {
       assert.ok(report!.score < 100, text);
     });
   }
+});
+
+describe('a client program from the command line', { timeout: 30_000 }, () => {
+  let api: PaymentsApi;
+  let proxy: FaultProxy;
+  let child: ChildProcess | undefined;
+  before(async () => {
+    api = await startPaymentsApi();
+    proxy = await startProxy({ upstream: api.url, spec: api.spec });
+  });
+  after(async () => {
+    if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid);
+    await proxy.close();
+    await api.close();
+  });
+
+  test('runs its script through the proxy and exits 0; without faults the judges find nothing wrong', async () => {
+    const program = fileURLToPath(new URL('./clients/good.ts', import.meta.url));
+    child = spawn(process.execPath, ['--import', 'tsx', program, proxy.url], { stdio: 'ignore' });
+    const code = await new Promise<number | null>((resolve) => child!.once('exit', resolve));
+    assert.equal(code, 0);
+    const [report] = judgeClients(proxy.observations(), SCENARIO_OPTIONS);
+    assert.equal(report?.client, 'good');
+    assert.ok(report.requests > 10, `${report.requests} requests`);
+    assert.deepEqual(report.findings, [], renderClientReports([report]));
+    assert.ok(report.passed.some((p) => p.startsWith('token-reuse')));
+  });
 });
