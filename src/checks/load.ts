@@ -198,7 +198,8 @@ async function rawStep(
     ...(ctx.spec && { spec: ctx.spec }),
     seed: ctx.seed,
   });
-  const authed = { headers: { ...request.headers }, url: request.url };
+  // The environment's extra headers (request's own win), then its auth.
+  const authed = { headers: { ...ctx.http.defaultHeaders, ...request.headers }, url: request.url };
   await ctx.http.auth.apply(authed, signal);
   return toStepSpec({ ...request, ...authed }, timeoutMs, ctx.environment?.tls);
 }

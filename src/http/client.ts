@@ -106,6 +106,11 @@ export class HttpClient {
       createAuth(options.auth ?? { type: 'none' }, options.now ? { ...deps, now: options.now } : deps);
   }
 
+  /** Headers sent with every request (the environment's extra headers), for tools that send on their own. */
+  get defaultHeaders(): Readonly<Record<string, string>> {
+    return this.#headers;
+  }
+
   /**
    * A client for another base URL (a fault proxy in front of the target, say) with everything else of
    * this one: headers, TLS, redaction, and the same auth (tokens are still fetched from the original

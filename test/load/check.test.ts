@@ -15,7 +15,12 @@ after(async () => {
 
 function context(s: LoadServer, extra: { targets?: Targets; flows?: Record<string, Flow> }): CheckContext {
   const redactor = new Redactor({});
-  const http = new HttpClient({ baseUrl: s.url, redactor, auth: { type: 'bearer', token: 'check-s3cret' } });
+  const http = new HttpClient({
+    baseUrl: s.url,
+    redactor,
+    auth: { type: 'bearer', token: 'check-s3cret' },
+    headers: { 'x-partner-id': 'p-42' },
+  });
   clients.push(http);
   return {
     checkId: 'load',
@@ -25,7 +30,7 @@ function context(s: LoadServer, extra: { targets?: Targets; flows?: Record<strin
       production: false,
       auth: { type: 'bearer', token: 'check-s3cret' },
       variables: {},
-      headerNames: [],
+      headerNames: ['x-partner-id'],
     },
     http,
     redactor,
@@ -53,6 +58,7 @@ describe('load check kind', () => {
     assert.equal(s.count(), 50);
     // The environment's auth reaches the raw step.
     assert.equal(s.lastHeaders().authorization, 'Bearer check-s3cret');
+    assert.equal(s.lastHeaders()['x-partner-id'], 'p-42', "and the environment's extra headers");
     assert.deepEqual(
       report.thresholds?.map((t) => [t.expression, t.passed]),
       [
