@@ -9,6 +9,18 @@ const MIN_BASELINE_SPAN_MS = 100;
 /** Traffic in the second half of an outage above this share of the rate before it: the breaker did not open. */
 export const BREAKER_MAX_RATE_SHARE = 0.5;
 
+const outageCache = new WeakMap<Traffic, Outage[]>();
+
+/** The outages of a recording, found once for all its clients. */
+function outagesOf(traffic: Traffic): Outage[] {
+  let outages = outageCache.get(traffic);
+  if (!outages) {
+    outages = findOutages(traffic.all, traffic.options);
+    outageCache.set(traffic, outages);
+  }
+  return outages;
+}
+
 function startedIn(list: readonly ObservedExchange[], from: number, to: number): ObservedExchange[] {
   return list.filter((x) => x.startedAt >= from && x.startedAt < to);
 }
@@ -25,7 +37,7 @@ function describe(outage: Outage): string {
 export function judgeCircuit(traffic: Traffic, client: string): Verdict[] {
   const { options } = traffic;
   const mine = traffic.byClient.get(client) ?? [];
-  const outages = findOutages(traffic.all, options);
+  const outages = outagesOf(traffic);
   if (outages.length === 0) {
     const why = options.outages
       ? 'no outage window was given'

@@ -3,9 +3,16 @@ import type { RetryChain, Traffic } from './traffic.js';
 import { chainsOfClient } from './traffic.js';
 import { finding, judged, notJudged, type Verdict } from './verdict.js';
 
-/** Gap at each retry position, or undefined where a Retry-After dictated it. */
+const vectors = new WeakMap<RetryChain, (number | undefined)[]>();
+
+/** Gap at each retry position, or undefined where a Retry-After dictated it (cached: every pair reads it). */
 function ownVector(chain: RetryChain): (number | undefined)[] {
-  return chain.gaps.map((g, i) => (chain.retryAfterMs[i] === undefined ? g : undefined));
+  let v = vectors.get(chain);
+  if (!v) {
+    v = chain.gaps.map((g, i) => (chain.retryAfterMs[i] === undefined ? g : undefined));
+    vectors.set(chain, v);
+  }
+  return v;
 }
 
 interface Group {
@@ -31,22 +38,25 @@ export function judgeJitter(traffic: Traffic, client: string): Verdict {
   const compare = (group: string, a: RetryChain, b: RetryChain) => {
     const va = ownVector(a);
     const vb = ownVector(b);
-    const positions: [number, number][] = [];
+    let positions = 0;
+    let agree = true;
     for (let i = 0; i < Math.min(va.length, vb.length); i++) {
       const ga = va[i];
       const gb = vb[i];
-      if (ga !== undefined && gb !== undefined) positions.push([ga, gb]);
+      if (ga === undefined || gb === undefined) continue;
+      positions++;
+      if (!close(ga, gb)) agree = false;
     }
-    if (positions.length === 0) return;
+    if (positions === 0) return;
     let g = groups.get(group);
     if (!g) {
       g = { pairs: 0, matchedPairs: 0, matchedPositions: 0, chains: new Set() };
       groups.set(group, g);
     }
     g.pairs++;
-    if (positions.every(([ga, gb]) => close(ga, gb))) {
+    if (agree) {
       g.matchedPairs++;
-      g.matchedPositions += positions.length;
+      g.matchedPositions += positions;
       g.chains.add(a).add(b);
     }
   };

@@ -20,9 +20,9 @@ export function judgeTimeouts(traffic: Traffic, client: string): Verdict {
   const duration = (x: ObservedExchange) => x.endedAt - x.startedAt;
   // A black hole ends only when its connection closes: the client gave up if the proxy was still taking requests
   // afterwards, or if the end came well before the observation's.
+  const lastStart = traffic.all.reduce((m, y) => Math.max(m, y.startedAt), 0);
   const proxyLived = (x: ObservedExchange) =>
-    traffic.all.some((y) => y.startedAt > x.endedAt) ||
-    x.endedAt < traffic.observedUntil - CLOSED_WITH_OBSERVATION_MS;
+    lastStart > x.endedAt || x.endedAt < traffic.observedUntil - CLOSED_WITH_OBSERVATION_MS;
   const gaveUp = (x: ObservedExchange) =>
     x.outcome === 'client-abort' || (x.outcome === 'blackhole' && proxyLived(x));
   const abortedInTime = mine.filter((x) => gaveUp(x) && duration(x) <= bound);
