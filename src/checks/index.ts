@@ -8,6 +8,7 @@ import { idempotency } from './idempotency.js';
 import type { CheckKind } from './kind.js';
 import { load } from './load.js';
 import { resilience } from './resilience.js';
+import { security } from './security.js';
 import { tls } from './tls.js';
 
 /** Every check kind, registered explicitly: adding a kind is one file plus one line here. */
@@ -22,6 +23,7 @@ export const checkKinds: readonly CheckKind[] = [
   idempotency,
   resilience,
   load,
+  security,
 ];
 
 export const checkKindsByName: ReadonlyMap<string, CheckKind> = new Map(checkKinds.map((k) => [k.kind, k]));
