@@ -53,7 +53,11 @@ export function credentialOf(
   return undefined;
 }
 
-/** The client a request belongs to: the client header's value, else the credential's fingerprint, else the peer. */
+/**
+ * The client a request belongs to: the client header's value; else, for a static credential (an API key,
+ * basic auth), its fingerprint; else the peer address. Bearer tokens change (a client fetching a token per
+ * call would look like many clients, and token reuse could not be judged), so they name no client.
+ */
 export function clientOf(
   headers: IncomingHttpHeaders,
   clientHeader: string | undefined,
@@ -62,6 +66,7 @@ export function clientOf(
 ): string {
   const named = clientHeader ? first(headers[clientHeader.toLowerCase()]) : undefined;
   if (named) return named;
-  if (credentialFingerprint) return `credential:${credentialFingerprint}`;
+  const bearer = /^bearer\s/i.test(first(headers.authorization) ?? '');
+  if (credentialFingerprint && !bearer) return `credential:${credentialFingerprint}`;
   return `peer:${peer ?? 'unknown'}`;
 }

@@ -112,13 +112,16 @@ async function proxy(io: Io, flags: ProxyFlags): Promise<number> {
     ].join('\n'),
   );
   await interrupted();
-  const stats = running.stats();
-  const observations = running.observations();
+  // Observations are read after closing: a client still waiting on a black hole is recorded when its
+  // connection is closed, so a client without a timeout is judged rather than missed.
   await control.close();
   await running.close();
+  const observedUntil = Date.now();
+  const stats = running.stats();
+  const observations = running.observations();
   io.out.write(summary(running, stats, c));
   if (!flags.observe) return EXIT.ok;
-  const reports = judgeClients(observations, {});
+  const reports = judgeClients(observations, { observedUntil });
   io.out.write(`\n${renderClientReports(reports, 'text')}\n`);
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT.blocked : EXIT.ok;
 }
