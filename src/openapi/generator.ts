@@ -1,3 +1,4 @@
+import { discriminatorOf, valuesFor } from './discriminator.js';
 import { stringForFormat, word } from './format-gen.js';
 import { isObject } from './pointer.js';
 import type { Rng } from './prng.js';
@@ -77,13 +78,14 @@ export function generate(schema: JsonSchema, ctx: GenContext, depth = 0): unknow
     case 'array':
       return generateArray(s, ctx, depth);
     case 'object':
-      return generateObject(s, ctx, depth);
+      return pinDiscriminator(s, generateObject(s, ctx, depth), ctx);
     default:
       return generateString(s, ctx);
   }
 }
 
 const ANNOTATION = new Set([
+  'discriminator',
   'title',
   'description',
   'examples',
@@ -111,6 +113,7 @@ function generateAlternative(
 ): unknown {
   const { [keyword]: list, ...base } = s;
   const branches = list as JsonSchema[];
+  const discriminated = discriminatorOf(s);
   const hasBase = Object.keys(base).some((k) => !ANNOTATION.has(k));
   let order = ctx.rng.shuffle(branches.map((_, i) => i));
   if (depth > SOFT_DEPTH) {
@@ -138,6 +141,11 @@ function generateAlternative(
       }
       throw error;
     }
+    // The discriminator names the branch: its property carries a value mapped to it.
+    const named = discriminated && isObject(branch) && typeof branch.$ref === 'string';
+    const values = named ? valuesFor(discriminated, branch.$ref as string) : [];
+    if (values.length > 0 && isObject(value))
+      value = { ...value, [discriminated!.propertyName]: ctx.rng.pick(values) };
     if (!safeValid(ctx, branch, value)) continue;
     if (keyword === 'oneOf' && branches.some((other, j) => j !== i && safeValid(ctx, other, value))) continue;
     return value;
@@ -169,6 +177,22 @@ function withoutOthersRequired(
   const properties: Record<string, unknown> = {};
   for (const name in schema.properties) if (!avoid.has(name)) properties[name] = schema.properties[name];
   return { ...schema, properties };
+}
+
+/**
+ * A subtype of a discriminating base (allOf inheritance, Swagger 2.0): the property gets the value of
+ * a mapped schema the object is valid against, so the generated object names its own type.
+ */
+function pinDiscriminator(s: Record<string, unknown>, value: Record<string, unknown>, ctx: GenContext) {
+  const d = discriminatorOf(s);
+  if (!d || Array.isArray(s.oneOf) || Array.isArray(s.anyOf)) return value;
+  const entries = ctx.rng.shuffle(Object.entries(d.mapping));
+  for (const [name, ref] of entries) {
+    const candidate = { ...value, [d.propertyName]: name };
+    const target = ctx.lookup(ref);
+    if (target !== undefined && safeValid(ctx, target, candidate)) return candidate;
+  }
+  return entries.length > 0 ? { ...value, [d.propertyName]: entries[0]![0] } : value;
 }
 
 function safeValid(ctx: GenContext, schema: JsonSchema, value: unknown): boolean {

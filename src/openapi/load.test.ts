@@ -79,7 +79,11 @@ describe('loadSpec: OpenAPI 3.0 with external refs', async () => {
       { type: 'null' },
     ]);
     assert.equal((props.customer?.anyOf as unknown[] | undefined)?.length, 2);
-    assert.equal(props.method?.discriminator, undefined, 'discriminator is annotation-only');
+    // No mapping: each member names itself by the value its property pins (enum), else by its name.
+    assert.deepEqual(props.method?.discriminator, {
+      propertyName: 'type',
+      mapping: { card: '#/components/schemas/Card', bank_transfer: '#/components/schemas/BankTransfer' },
+    });
   });
 
   test('keeps refs to other files resolvable and examples normalised', () => {

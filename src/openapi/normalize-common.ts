@@ -65,21 +65,69 @@ export class Normalizer {
   /** Converts a schema found at a location to the 2020-12 model. */
   schema(raw: unknown, loc: Loc): JsonSchema {
     const baseUrl = loc.file.url;
+    const canonicalRef = (ref: string) => {
+      try {
+        return this.docs.canonical(this.docs.target(ref, baseUrl));
+      } catch {
+        return ref;
+      }
+    };
     return toModel(
       raw,
       {
         version: this.version,
         origins: this.origins,
-        canonicalRef: (ref) => {
-          try {
-            return this.docs.canonical(this.docs.target(ref, baseUrl));
-          } catch {
-            return ref;
-          }
-        },
+        canonicalRef,
+        componentRef: (name) => canonicalRef(`${this.componentsPointer()}/${escapeToken(name)}`),
+        subtypes: (at) => this.subtypes(at),
+        rawAt: (ref) => this.rawAt(ref),
       },
       this.where(loc),
     );
+  }
+
+  private componentsPointer(): string {
+    return this.version === '2.0' ? '#/definitions' : '#/components/schemas';
+  }
+
+  /** The source value at a canonical ref. */
+  private rawAt(ref: string): unknown {
+    try {
+      return this.docs.get(this.docs.target(ref, this.docs.root.url));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private extending?: Map<string, Record<string, string>>;
+
+  /** Component schemas of the root document that extend the schema at `at` through allOf, by name. */
+  private subtypes(at: string): Record<string, string> {
+    if (!this.extending) {
+      this.extending = new Map();
+      const segments = parsePointer(this.componentsPointer().slice(1));
+      let schemas: unknown = this.docs.root.data;
+      for (const s of segments) schemas = isObject(schemas) ? schemas[s] : undefined;
+      if (isObject(schemas)) {
+        for (const [name, schema] of Object.entries(schemas)) {
+          if (!isObject(schema) || !Array.isArray(schema.allOf)) continue;
+          const self = `${this.componentsPointer()}/${escapeToken(name)}`;
+          for (const m of schema.allOf) {
+            if (!isObject(m) || typeof m.$ref !== 'string') continue;
+            let base: string;
+            try {
+              base = this.docs.canonical(this.docs.target(m.$ref, this.docs.root.url));
+            } catch {
+              continue;
+            }
+            const known = this.extending.get(base) ?? {};
+            known[name] = this.docs.canonical(this.docs.target(self, this.docs.root.url));
+            this.extending.set(base, known);
+          }
+        }
+      }
+    }
+    return this.extending.get(at) ?? {};
   }
 
   /** Examples from `example` and `examples` (a map of Example objects, or a 2.0 mime map). */

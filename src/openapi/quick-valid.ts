@@ -74,6 +74,11 @@ function check(schema: unknown, value: unknown, ctx: QuickContext, depth: number
   if (Array.isArray(s.oneOf) && s.oneOf.filter((sub) => check(sub, value, ctx, depth + 1)).length !== 1)
     return false;
   if (s.not !== undefined && check(s.not, value, ctx, depth + 1)) return false;
+  if (s.if !== undefined) {
+    // if/then/else (how discriminators are checked): the branch the value's answer to `if` selects.
+    const branch = check(s.if, value, ctx, depth + 1) ? s.then : s.else;
+    if (branch !== undefined && !check(branch, value, ctx, depth + 1)) return false;
+  }
   return true;
 }
 
@@ -104,6 +109,9 @@ const KEYWORDS = new Set([
   'anyOf',
   'oneOf',
   'not',
+  'if',
+  'then',
+  'else',
 ]);
 
 function fail(): never {

@@ -8,6 +8,13 @@
  * Both record each output object's source location so ajv errors can name the failing keyword.
  */
 
+import {
+  coversMembers,
+  type DiscriminatorSource,
+  discriminatorChecks,
+  discriminatorOf,
+  modelDiscriminator,
+} from './discriminator.js';
 import { escapeToken, isObject } from './pointer.js';
 import type { JsonSchema, OpenApiVersion } from './types.js';
 
@@ -31,21 +38,13 @@ const LIST = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
 /** Keywords whose value is a map of subschemas. */
 const MAP = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 /** Keywords that never affect validation and only weigh on compiled code. */
-const DROP_ALWAYS = new Set([
-  'discriminator',
-  'xml',
-  'externalDocs',
-  '$schema',
-  '$id',
-  'nullable',
-  'x-nullable',
-]);
+const DROP_ALWAYS = new Set(['xml', 'externalDocs', '$schema', '$id', 'nullable', 'x-nullable']);
 const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', 'deprecated', '$comment']);
 
 /** Locations of converted schema objects: "<canonical ref>" of the source node. */
 export type Origins = WeakMap<object, string>;
 
-export interface ModelContext {
+export interface ModelContext extends DiscriminatorSource {
   version: OpenApiVersion;
   /** Turns a raw $ref found at a location into its canonical spelling. */
   canonicalRef(ref: string): string;
@@ -70,6 +69,11 @@ export function toModel(raw: unknown, ctx: ModelContext, at: string): JsonSchema
   for (const key in raw) {
     const value = raw[key];
     if (DROP_ALWAYS.has(key) || key.startsWith('x-')) continue;
+    if (key === 'discriminator') {
+      const d = modelDiscriminator(raw, ctx, at);
+      if (d) out.discriminator = d;
+      continue;
+    }
     const here = `${at}/${escapeToken(key)}`;
     if (key === '$ref') out.$ref = ctx.canonicalRef(String(value));
     else if (key === 'example') {
@@ -135,6 +139,8 @@ export interface AjvContext {
   refId(ref: string): string;
   /** Whether a property schema is hidden in this direction (readOnly in requests, writeOnly in responses). */
   hidden(schema: JsonSchema): boolean;
+  /** The model schema of a canonical ref (discriminator subtypes). */
+  lookup?(ref: string): JsonSchema | undefined;
   origins: Origins;
 }
 
@@ -144,7 +150,7 @@ export function toAjv(model: JsonSchema, ctx: AjvContext): JsonSchema {
   const out: Record<string, unknown> = {};
   for (const key in model) {
     const value = model[key];
-    if (ANNOTATIONS.has(key)) continue;
+    if (ANNOTATIONS.has(key) || key === 'discriminator') continue;
     if (key === '$ref') out.$ref = ctx.refId(String(value));
     else if (SINGLE.has(key)) out[key] = toAjv(value as JsonSchema, ctx);
     else if (LIST.has(key) && Array.isArray(value)) out[key] = value.map((v) => toAjv(v as JsonSchema, ctx));
@@ -165,6 +171,25 @@ export function toAjv(model: JsonSchema, ctx: AjvContext): JsonSchema {
     } else out[key] = value;
   }
   const origin = ctx.origins.get(model);
+  const discriminator = discriminatorOf(model);
+  if (discriminator) {
+    const checks = discriminatorChecks(discriminator, origin, {
+      ...ctx,
+      convert: (s) => toAjv(s, ctx),
+      mark: (built) => origin !== undefined && ctx.origins.set(built, `${origin}/discriminator`),
+    });
+    out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), ...checks];
+    // The discriminator picks the alternative: the oneOf/anyOf it covers would only repeat its
+    // complaint, and members that overlap must not fail a oneOf.
+    for (const key of ['oneOf', 'anyOf'] as const) {
+      const members = model[key];
+      if (Array.isArray(members) && coversMembers(discriminator, members)) delete out[key];
+    }
+    if (Array.isArray(out.oneOf) && out.anyOf === undefined) {
+      out.anyOf = out.oneOf;
+      delete out.oneOf;
+    }
+  }
   if (origin !== undefined) ctx.origins.set(out, origin);
   return out;
 }

@@ -193,6 +193,7 @@ export class Validators {
       direction,
       origins: this.origins,
       hidden: (s) => this.hidden(s, direction),
+      lookup: this.lookup,
       refId: (ref) => this.refId(ref, direction),
     });
   }

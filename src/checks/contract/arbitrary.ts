@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { discriminatorOf, valuesFor } from '../../openapi/discriminator.js';
 import { isObject } from '../../openapi/pointer.js';
 import { mergeSchemas } from '../../openapi/schema-merge.js';
 import type { ApiSpec, JsonSchema } from '../../openapi/types.js';
@@ -27,6 +28,7 @@ const ANNOTATIONS = new Set([
   'readOnly',
   'writeOnly',
   '$comment',
+  'discriminator',
 ]);
 /** Keywords this builder does not model: such schemas get the seeded generator. */
 const UNMODELLED = [
@@ -76,13 +78,22 @@ export function schemaArbitrary(schema: JsonSchema, spec: SchemaSource, depth = 
   if (keyword) {
     const { [keyword]: list, ...base } = s;
     const hasBase = Object.keys(base).some((k) => !ANNOTATIONS.has(k));
+    const d = discriminatorOf(s);
     const branches = (list as JsonSchema[]).map((branch) => {
       const merged = hasBase ? mergeSchemas([base, branch], (x) => spec.resolve(x)) : branch;
-      return merged === false ? seeded(schema, spec) : schemaArbitrary(merged, spec, depth + 1);
+      const arb = merged === false ? seeded(schema, spec) : schemaArbitrary(merged, spec, depth + 1);
+      // The discriminator names the branch: its property carries a value mapped to it.
+      const values =
+        d && isObject(branch) && typeof branch.$ref === 'string' ? valuesFor(d, branch.$ref) : [];
+      if (!d || values.length === 0) return arb;
+      return fc
+        .tuple(arb, fc.constantFrom(...values))
+        .map(([v, name]) => (isObject(v) ? { ...v, [d.propertyName]: name } : v));
     });
     return branches.length > 0 ? fc.oneof(...branches) : seeded(schema, spec);
   }
-  if (UNMODELLED.some((k) => k in s)) return seeded(s, spec);
+  // A discriminating base (allOf inheritance): the seeded generator picks the subtype.
+  if (UNMODELLED.some((k) => k in s) || discriminatorOf(s)) return seeded(s, spec);
   const types = typeList(s);
   const nonNull = types.filter((t) => t !== 'null');
   const arbs = nonNull.map((t) => typed(t, s, spec, depth));
