@@ -11,7 +11,7 @@ interface Rule {
   expected: string;
   hint: string;
   /** Why the response fails the rule (the actual value shown), or undefined when it passes. */
-  fails(headers: Record<string, string>, sent: Sent): string | undefined;
+  fails(headers: Record<string, string>, sent: Sent, authenticated: boolean): string | undefined;
   httpsOnly?: boolean;
 }
 
@@ -56,8 +56,8 @@ const RULES: Rule[] = [
     header: 'cache-control',
     expected: 'Cache-Control: no-store on authenticated responses',
     hint: 'Send Cache-Control: no-store on responses to authenticated requests, so no cache keeps them.',
-    fails: (h, sent) =>
-      sent.request.auth === false || /\bno-store\b/i.test(h['cache-control'] ?? '')
+    fails: (h, sent, authenticated) =>
+      !authenticated || sent.request.auth === false || /\bno-store\b/i.test(h['cache-control'] ?? '')
         ? undefined
         : (h['cache-control'] ?? 'absent'),
   },
@@ -89,12 +89,13 @@ const RULES: Rule[] = [
  */
 export function judgeHeaders(session: SecuritySession): void {
   const answered = session.baseline.filter((s) => s.response.status >= 200 && s.response.status < 400);
+  const authenticated = session.env.auth.type !== 'none' || session.env.headerNames.length > 0;
   for (const rule of RULES) {
     if (rule.httpsOnly && !session.https) continue;
     let first: { sent: Sent; actual: string } | undefined;
     let count = 0;
     for (const sent of answered) {
-      const actual = rule.fails(sent.response.headers, sent);
+      const actual = rule.fails(sent.response.headers, sent, authenticated);
       if (actual === undefined) continue;
       count += 1;
       first ??= { sent, actual };
