@@ -1,0 +1,32 @@
+// The store's public surface: the service, the jobs adapters and the CLI import from here only.
+export type { Signoff, StoredWaiver } from './approvals.js';
+export {
+  type AuditEvent,
+  type AuditInput,
+  type AuditVerification,
+  appendAudit,
+  eventHash,
+  GENESIS_HASH,
+} from './audit.js';
+export { canonicalJson, sha256Hex } from './canonical.js';
+export type { Actor, StoreContext } from './context.js';
+export { type DialectName, isPostgresUrl } from './dialect.js';
+export type { Evidence } from './evidence.js';
+export type { DurationStats, MetricsOptions, OnboardingMetrics } from './metrics.js';
+export type { Onboarding, Transition } from './onboardings.js';
+export type { Page } from './page.js';
+export type { Partner } from './partners.js';
+export { type PlaybookVersion, type PlaybookVersionSummary, playbookVersionId } from './playbooks.js';
+export type { ResultFilter, StoredCheckResult } from './results.js';
+export {
+  type FinalRunStatus,
+  RUN_STATUSES,
+  type Run,
+  type RunFilter,
+  type RunSource,
+  type RunStatus,
+} from './runs.js';
+export type { Database } from './schema.js';
+export { loadSecretKey, SECRET_KEY_ENV, SECRET_KEY_FILE, type SecretInfo } from './secrets.js';
+export { openStore, type Store, type StoreOptions } from './store.js';
+export { ROLES, type Role, type TokenRecord } from './tokens.js';

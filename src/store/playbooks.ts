@@ -1,0 +1,107 @@
+import { appendAudit } from './audit.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
+import type { Actor, StoreContext } from './context.js';
+import type { PlaybookVersionsTable } from './schema.js';
+
+export interface PlaybookVersion {
+  /** Content address: hex sha256 of the canonical playbook and spec texts. */
+  id: string;
+  name: string;
+  playbookText: string;
+  specText: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+export type PlaybookVersionSummary = Omit<PlaybookVersion, 'playbookText' | 'specText'>;
+
+/** Texts that differ only by a BOM or line endings are the same content. */
+function canonicalText(text: string): string {
+  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+}
+
+/** The content address of a playbook text and its spec text. */
+export function playbookVersionId(playbookText: string, specText?: string | null): string {
+  return sha256Hex(
+    canonicalJson({
+      playbook: canonicalText(playbookText),
+      spec: specText == null ? null : canonicalText(specText),
+    }),
+  );
+}
+
+function toVersion(row: PlaybookVersionsTable): PlaybookVersion {
+  return {
+    id: row.id,
+    name: row.name,
+    playbookText: row.playbook_text,
+    specText: row.spec_text,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  };
+}
+
+/** Playbook versions, content-addressed and immutable. */
+export function playbookRepository(ctx: StoreContext) {
+  return {
+    /** Stores a version; storing the same content again returns the existing one with created=false. */
+    async put(
+      input: { name: string; playbookText: string; specText?: string | null } & Actor,
+    ): Promise<{ version: PlaybookVersion; created: boolean }> {
+      const id = playbookVersionId(input.playbookText, input.specText);
+      const now = ctx.now();
+      return ctx.db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('playbook_versions')
+          .selectAll()
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (existing) return { version: toVersion(existing), created: false };
+        const row: PlaybookVersionsTable = {
+          id,
+          name: input.name,
+          playbook_text: canonicalText(input.playbookText),
+          spec_text: input.specText == null ? null : canonicalText(input.specText),
+          created_at: now.toISOString(),
+          created_by: input.actor,
+        };
+        await trx.insertInto('playbook_versions').values(row).execute();
+        await appendAudit(trx, now, {
+          actor: input.actor,
+          action: 'playbook.version.created',
+          subject: id,
+          payload: { name: input.name, hasSpec: row.spec_text !== null },
+        });
+        return { version: toVersion(row), created: true };
+      });
+    },
+
+    /** One version with its texts. */
+    async get(id: string): Promise<PlaybookVersion | undefined> {
+      const row = await ctx.db
+        .selectFrom('playbook_versions')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row && toVersion(row);
+    },
+
+    /** Versions without their texts, newest first, optionally of one playbook name. */
+    async list(options: { name?: string } = {}): Promise<PlaybookVersionSummary[]> {
+      let q = ctx.db
+        .selectFrom('playbook_versions')
+        .select(['id', 'name', 'created_at', 'created_by'])
+        .orderBy('created_at', 'desc')
+        .orderBy('id');
+      if (options.name !== undefined) q = q.where('name', '=', options.name);
+      return (await q.execute()).map((r) => ({
+        id: r.id,
+        name: r.name,
+        createdAt: r.created_at,
+        createdBy: r.created_by,
+      }));
+    },
+  };
+}
+
+export type PlaybookRepository = ReturnType<typeof playbookRepository>;
