@@ -140,6 +140,23 @@ async function insertResults(
   return rows;
 }
 
+/** The query behind results.list (exported so tests can EXPLAIN it): newest first, one more row than the page. */
+export function resultListQuery(db: Db, filter: ResultFilter, limit: number) {
+  let q = db.selectFrom('check_results').selectAll();
+  if (filter.runId !== undefined) q = q.where('run_id', '=', filter.runId);
+  if (filter.partnerId !== undefined) q = q.where('partner_id', '=', filter.partnerId);
+  if (filter.checkId !== undefined) q = q.where('check_id', '=', filter.checkId);
+  if (filter.outcome !== undefined) q = q.where('outcome', '=', filter.outcome);
+  if (filter.cursor !== undefined) {
+    const [at, id] = decodeCursor(filter.cursor);
+    q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(at, id)));
+  }
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+}
+
 /** Check results and their bounded, gzip-compressed evidence; retention of evidence. */
 export function resultRepository(ctx: StoreContext, options: { maxEvidenceBytes?: number } = {}) {
   const maxEvidenceBytes = options.maxEvidenceBytes ?? DEFAULT_MAX_EVIDENCE_BYTES;
@@ -207,20 +224,8 @@ export function resultRepository(ctx: StoreContext, options: { maxEvidenceBytes?
     /** Results newest first, filtered, one page at a time. */
     async list(filter: ResultFilter = {}): Promise<Page<StoredCheckResult>> {
       const limit = pageSize(filter.limit);
-      let q = ctx.db.selectFrom('check_results').selectAll();
-      if (filter.runId !== undefined) q = q.where('run_id', '=', filter.runId);
-      if (filter.partnerId !== undefined) q = q.where('partner_id', '=', filter.partnerId);
-      if (filter.checkId !== undefined) q = q.where('check_id', '=', filter.checkId);
-      if (filter.outcome !== undefined) q = q.where('outcome', '=', filter.outcome);
-      if (filter.cursor !== undefined) {
-        const [at, id] = decodeCursor(filter.cursor);
-        q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(at, id)));
-      }
-      const rows = await q
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .execute();
+      const q = resultListQuery(ctx.db, filter, limit);
+      const rows = await q.execute();
       const items = rows.slice(0, limit).map(toResult);
       const last = items.at(-1);
       return rows.length > limit && last

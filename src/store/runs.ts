@@ -174,6 +174,23 @@ export async function finishRunIn(
   return row;
 }
 
+/** The query behind runs.list (exported so tests can EXPLAIN it): newest first, one more row than the page. */
+export function runListQuery(db: Db, filter: RunFilter, limit: number) {
+  let q = db.selectFrom('runs').selectAll();
+  if (filter.partnerId !== undefined) q = q.where('partner_id', '=', filter.partnerId);
+  if (filter.onboardingId !== undefined) q = q.where('onboarding_id', '=', filter.onboardingId);
+  if (filter.stage !== undefined) q = q.where('stage', '=', filter.stage);
+  if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+  if (filter.cursor !== undefined) {
+    const [at, id] = decodeCursor(filter.cursor);
+    q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(at, id)));
+  }
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+}
+
 /** Run lifecycle: queued → running (attempts, worker, heartbeat) → passed/failed/errored/interrupted. */
 export function runRepository(ctx: StoreContext) {
   return {
@@ -281,20 +298,8 @@ export function runRepository(ctx: StoreContext) {
     /** Runs newest first, filtered, one page at a time. */
     async list(filter: RunFilter = {}): Promise<Page<Run>> {
       const limit = pageSize(filter.limit);
-      let q = ctx.db.selectFrom('runs').selectAll();
-      if (filter.partnerId !== undefined) q = q.where('partner_id', '=', filter.partnerId);
-      if (filter.onboardingId !== undefined) q = q.where('onboarding_id', '=', filter.onboardingId);
-      if (filter.stage !== undefined) q = q.where('stage', '=', filter.stage);
-      if (filter.status !== undefined) q = q.where('status', '=', filter.status);
-      if (filter.cursor !== undefined) {
-        const [at, id] = decodeCursor(filter.cursor);
-        q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(at, id)));
-      }
-      const rows = await q
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .execute();
+      const q = runListQuery(ctx.db, filter, limit);
+      const rows = await q.execute();
       const items = rows.slice(0, limit).map(toRun);
       const last = items.at(-1);
       return rows.length > limit && last

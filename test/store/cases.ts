@@ -10,6 +10,7 @@ import { InputError } from '../../src/core/errors.js';
 import { openStore, playbookVersionId, type Store } from '../../src/store/index.js';
 import { type Backend, open } from './backends.js';
 import { DAY, exchange, fakeClock, HOUR, PLAYBOOK, result, SPEC, seed, T0 } from './fixtures.js';
+import { scaleCase } from './scale.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -677,5 +678,9 @@ export function storeSuite(make: () => Promise<Backend>): void {
       assert.deepEqual(scoped.passRates, []);
       assert.notEqual(partner.id, other.partner.id);
     });
+  });
+
+  describe('scale', () => {
+    scaleCase(async () => (await track()).store);
   });
 }

@@ -108,16 +108,22 @@ export function initial(blobType: 'blob' | 'bytea'): Migration {
         .addColumn('evidence_sha', 'text')
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
+      // Like runs: every listing filter is followed by (created_at, id) so the ORDER BY and the cursor use it.
       await s.createIndex('check_results_run').on('check_results').columns(['run_id', 'check_id']).execute();
+      await s
+        .createIndex('check_results_created')
+        .on('check_results')
+        .columns(['created_at', 'id'])
+        .execute();
       await s
         .createIndex('check_results_check')
         .on('check_results')
-        .columns(['check_id', 'outcome', 'created_at'])
+        .columns(['check_id', 'outcome', 'created_at', 'id'])
         .execute();
       await s
         .createIndex('check_results_partner')
         .on('check_results')
-        .columns(['partner_id', 'created_at'])
+        .columns(['partner_id', 'created_at', 'id'])
         .execute();
 
       await s
