@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { GangwayError } from '../core/errors.js';
 import type { HttpRequest } from '../http/types.js';
-import type { ApiSpec, Operation } from '../openapi/types.js';
+import type { ApiSpec, JsonSchema, Operation } from '../openapi/types.js';
 import { faultSchema, startProxy } from '../proxy/index.js';
 import { toHttpRequest } from './contract/build.js';
 import { Evidence } from './evidence.js';
@@ -79,6 +80,7 @@ export const idempotency = {
   options,
   needsEnvironment: true,
   needsSpec: true,
+  runsAlone: true,
   title: (o) => `idempotency${o.operation ? ` ${o.operation}` : ''}`,
   async run(ctx, o, signal) {
     const env = ctx.environment!;
@@ -109,6 +111,12 @@ export const idempotency = {
       ...optional('counter', CollectionCounter.for(spec, op, ctx.http, ctx.seed)),
     };
     if (!run.counter) run.notJudged.push('resource counts: the spec has no list operation on the collection');
+    else {
+      // Other clients may create in the same collection meanwhile: when the body has a free-text
+      // property, only resources carrying this run's marker in it are counted.
+      const marker = markBody(spec, op, request);
+      if (marker) run.counter.marker = marker;
+    }
 
     ctx.progress(`${o.repeats} sends with one key`, 0, 5);
     const first = await sequential(run, o.repeats);
@@ -186,8 +194,7 @@ function changedRequest(
   request: HttpRequest,
   seed: number,
 ): HttpRequest | undefined {
-  const schema = Object.entries(op.requestBody?.content ?? {}).find(([type]) => /json/i.test(type))?.[1]
-    .schema;
+  const schema = jsonBodySchema(op);
   if (schema === undefined || request.body === undefined || typeof request.body !== 'object')
     return undefined;
   const valid = (body: unknown) => spec.validateValue(schema, body, 'request').length === 0;
@@ -203,6 +210,38 @@ function changedRequest(
   }
   const tweaked = tweak(request.body);
   return tweaked !== undefined && valid(tweaked) ? { ...request, body: tweaked } : undefined;
+}
+
+/**
+ * Puts a unique marker into the first free-text string property of the body (no enum, format or pattern)
+ * when the body stays valid, so the resources this check creates can be told from anybody else's.
+ */
+function markBody(
+  spec: ApiSpec,
+  op: Operation,
+  request: HttpRequest,
+): { property: string; value: string } | undefined {
+  const schema = jsonBodySchema(op);
+  const body = request.body;
+  if (schema === undefined || body === null || typeof body !== 'object' || Array.isArray(body))
+    return undefined;
+  const properties = (spec.resolve(schema) as { properties?: Record<string, unknown> }).properties ?? {};
+  const suffix = `-gw${randomBytes(4).toString('hex')}`;
+  for (const [property, value] of Object.entries(body)) {
+    if (typeof value !== 'string') continue;
+    const p = spec.resolve((properties[property] ?? {}) as JsonSchema) as Record<string, unknown>;
+    if (p.enum !== undefined || p.format !== undefined || p.pattern !== undefined || p.const !== undefined)
+      continue;
+    const marked = { ...body, [property]: `${value}${suffix}` };
+    if (spec.validateValue(schema, marked, 'request').length > 0) continue;
+    request.body = marked;
+    return { property, value: `${value}${suffix}` };
+  }
+  return undefined;
+}
+
+function jsonBodySchema(op: Operation): JsonSchema | undefined {
+  return Object.entries(op.requestBody?.content ?? {}).find(([type]) => /json/i.test(type))?.[1].schema;
 }
 
 /** The body with its first string value suffixed (or number incremented). */

@@ -61,6 +61,11 @@ export interface CheckKind<Schema extends z.ZodType = z.ZodType> {
   needsEnvironment: boolean;
   /** Whether the check needs the playbook's api.spec. */
   needsSpec: boolean;
+  /**
+   * Runs with no other check of its stage at the same time: it counts resources the target holds, or
+   * measures latency, and other checks' traffic would skew what it sees.
+   */
+  runsAlone?: boolean;
   /** Title shown in reports, from the options. */
   title(options: z.output<Schema>): string;
   /** Runs the check. Throwing means "errored" (our problem or the network's), never "failed". */

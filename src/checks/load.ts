@@ -161,6 +161,7 @@ export const load = {
   options,
   needsEnvironment: true,
   needsSpec: false,
+  runsAlone: true,
   title: (o) => `load ${o.target}`,
   async run(ctx, o, signal) {
     if (ctx.environment?.production && !o.allowProduction) {

@@ -55,3 +55,31 @@ describe('runBounded', () => {
     );
   });
 });
+
+describe('runBounded with items that run alone', () => {
+  test('an item marked alone waits for the others and blocks the next until it is done', async () => {
+    const log: string[] = [];
+    let inFlight = 0;
+    const items = ['a', 'b', 'SOLO', 'c', 'd'];
+    await runBounded(
+      items,
+      3,
+      async (item) => {
+        inFlight += 1;
+        log.push(`start ${item} (${inFlight} in flight)`);
+        await tick();
+        await tick();
+        inFlight -= 1;
+        log.push(`end ${item}`);
+      },
+      (item) => item === 'SOLO',
+    );
+    const at = (line: string) => log.indexOf(line);
+    assert.ok(
+      at('start SOLO (1 in flight)') > at('end a') && at('start SOLO (1 in flight)') > at('end b'),
+      log.join('\n'),
+    );
+    assert.ok(at('start c (1 in flight)') > at('end SOLO'), log.join('\n'));
+    assert.ok(log.includes('start d (2 in flight)'), 'the rest run together again');
+  });
+});

@@ -48,13 +48,18 @@ export async function runStage(options: RunStageOptions): Promise<RunReport> {
   const results = new Map<string, CheckResult>();
   const others = otherEnvironments(options.otherEnvironment);
   try {
-    await runBounded(options.stage.checks, options.concurrency ?? 2, async (entry) => {
-      const result = signal.aborted
-        ? notRun(entry, options, now(), 'not run: the run was interrupted')
-        : await runCheck(entry, options, others.get, signal, emit, now);
-      results.set(entry.id, result);
-      emit({ type: 'check.finished', at: now().toISOString(), result });
-    });
+    await runBounded(
+      options.stage.checks,
+      options.concurrency ?? 2,
+      async (entry) => {
+        const result = signal.aborted
+          ? notRun(entry, options, now(), 'not run: the run was interrupted')
+          : await runCheck(entry, options, others.get, signal, emit, now);
+        results.set(entry.id, result);
+        emit({ type: 'check.finished', at: now().toISOString(), result });
+      },
+      (entry) => options.kinds.get(entry.kind)?.runsAlone === true,
+    );
   } finally {
     await others.close();
   }

@@ -11,6 +11,9 @@ const LIMIT = /^(limit|per_page|page_size|pageSize|perPage|size|count|max_result
  * allows; undefined when the answer is not provably the whole collection (then creates cannot be counted).
  */
 export class CollectionCounter {
+  /** Only items carrying this value in this property are counted (the check's own creates). */
+  marker?: { property: string; value: string };
+
   private constructor(
     private readonly http: HttpClient,
     readonly list: Operation,
@@ -62,7 +65,10 @@ export class CollectionCounter {
     if (!items || !isWholeCollection(this.request, res, body, items)) return undefined;
     const ids = new Set<string>();
     for (const item of items) {
-      const id = item !== null && typeof item === 'object' ? (item as Record<string, unknown>).id : undefined;
+      if (item === null || typeof item !== 'object') continue;
+      const record = item as Record<string, unknown>;
+      if (this.marker && record[this.marker.property] !== this.marker.value) continue;
+      const id = record.id;
       if (typeof id === 'string' || typeof id === 'number') ids.add(String(id));
     }
     return ids;
