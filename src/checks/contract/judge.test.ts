@@ -105,20 +105,20 @@ describe('judgeStatus', () => {
       hasCredentials: true,
     },
     {
-      name: '400 → valid request rejected (info)',
+      name: '400 → valid request rejected (error)',
       status: 400,
       secured: true,
       hasCredentials: true,
       code: 'request.rejected',
-      severity: 'info',
+      severity: 'error',
     },
     {
-      name: '422 → valid request rejected (info)',
+      name: '422 → valid request rejected (error)',
       status: 422,
       secured: false,
       hasCredentials: false,
       code: 'request.rejected',
-      severity: 'info',
+      severity: 'error',
     },
   ];
   for (const row of rows) {
@@ -142,4 +142,39 @@ describe('judgeStatus', () => {
       assert.ok(f?.hint && f.hint.length > 0);
     });
   }
+});
+
+describe('a valid request refused with 422', () => {
+  const documented: Operation = {
+    ...op(false),
+    responses: [
+      {
+        status: '422',
+        description:
+          'The body is invalid (`validation_failed`), or the amount is more than what remains (`refund_exceeds_remaining`).',
+        headers: {},
+        content: {},
+        links: {},
+      },
+    ],
+  };
+  const refusal = (body: unknown) => ({ ...response(422), json: () => body });
+
+  test('by a business rule the spec documents for that status: info request.business-rule', () => {
+    const [f] = judgeStatus(documented, refusal({ type: 'https://p.example/refund_exceeds_remaining' }), {
+      hasCredentials: false,
+    });
+    assert.equal(f?.code, 'request.business-rule');
+    assert.equal(f?.severity, 'info');
+    assert.match(f?.message ?? '', /refund_exceeds_remaining/);
+  });
+
+  test('as invalid, or by a rule the spec does not state: error request.rejected', () => {
+    for (const body of [{ type: 'https://p.example/validation_failed' }, { code: 'zone_not_served' }, {}]) {
+      const [f] = judgeStatus(documented, refusal(body), { hasCredentials: false });
+      assert.equal(f?.code, 'request.rejected', JSON.stringify(body));
+      assert.equal(f?.severity, 'error');
+      assert.match(f?.hint ?? '', /document it in the spec/);
+    }
+  });
 });

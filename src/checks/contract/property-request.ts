@@ -44,6 +44,9 @@ export function requestArbitrary(
   const required = new Set<string>();
   for (const { key, param, schema } of shape.params) {
     const fixed = Object.hasOwn(known, param.name);
+    // A cursor or page token is issued by the API: a made-up one is rightly refused, so only
+    // a captured value is sent.
+    if (!fixed && !param.required && ISSUED_BY_API.test(param.name)) continue;
     model[key] = fixed ? fc.constant(known[param.name]) : schemaArbitrary(schema, spec);
     if (param.required || fixed || param.in === 'path') required.add(key);
   }
@@ -60,6 +63,9 @@ export function requestArbitrary(
     return { params: p, body: withKnown };
   });
 }
+
+/** Names of optional parameters whose values only the API can issue (opaque paging tokens). */
+const ISSUED_BY_API = /cursor|page_?token|continuation|^(starting_after|ending_before)$/i;
 
 /** The first part of the values the spec does not accept, or undefined when all are valid. */
 export function invalidPart(

@@ -5,12 +5,20 @@
 export class ResourcePool {
   private readonly byCollection = new Map<string, Record<string, unknown>>();
   private readonly byName = new Map<string, unknown>();
+  private readonly created = new Set<string>();
 
-  /** Records a response body of a call on a collection (a create's object or a list's first item). */
+  /**
+   * Records a response body of a call on a collection (a create's object or a list's first item).
+   * The first resource created in a collection stays the one used: it was made from the spec's
+   * examples, which other examples (a partial refund of that payment...) were written to fit.
+   */
   remember(collection: string, body: unknown, created: boolean): void {
     const item = created ? asObject(body) : firstItem(body);
     if (!item) return;
-    if (created || !this.byCollection.has(collection)) this.byCollection.set(collection, item);
+    if (created ? !this.created.has(collection) : !this.byCollection.has(collection)) {
+      this.byCollection.set(collection, item);
+    }
+    if (created) this.created.add(collection);
     for (const [key, value] of Object.entries(item)) {
       if (isScalar(value) && /id$/i.test(key) && !this.byName.has(key)) this.byName.set(key, value);
     }
