@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Handler } from '../fixtures/apis/server-kit.js';
-import { contractOn } from './helpers.js';
+import { cli, contractOn } from './helpers.js';
 
 const TOKEN = 'good-token-4f1c';
 
@@ -76,5 +76,75 @@ describe('gangway contract: auth enforcement', () => {
     );
     assert.equal(code, 0);
     assert.equal(requests.filter((r) => r.path === '/accounts').length, 1);
+  });
+});
+
+describe('gangway contract --query: an API secured only by a key in the query string', () => {
+  const KEY = 'qk-7d1e99';
+  const spec = `swagger: "2.0"
+info: { title: Quotes, version: "1" }
+securityDefinitions:
+  key: { type: apiKey, in: query, name: api_key }
+security: [{ key: [] }]
+paths:
+  /quotes:
+    get:
+      operationId: listQuotes
+      parameters:
+        - { name: region, in: query, type: string, required: true, enum: [eu] }
+      produces: [application/json]
+      responses:
+        "200": { description: ok, schema: { type: array, items: { type: string } } }
+        "401": { description: no or wrong key }
+`;
+  const checking = (req: { query: URLSearchParams }) =>
+    req.query.get('api_key') === KEY && req.query.get('tenant') === 't1'
+      ? { status: 200, body: ['q1'] }
+      : { status: 401, body: { error: 'key' } };
+
+  test('the key (and any other pair) goes with every request, redacted; probes leave it out or replace it', async () => {
+    const { code, findings, requests, out } = await contractOn(spec, checking, [
+      '--query',
+      `api_key=${KEY}`,
+      '--query',
+      'tenant=t1',
+    ]);
+    assert.equal(code, 0, JSON.stringify(findings));
+    assert.ok(requests.some((r) => r.query.includes(`api_key=${KEY}`) && r.query.includes('tenant=t1')));
+    assert.ok(
+      requests.some((r) => !r.query.includes('api_key=')),
+      'the no-credentials probe',
+    );
+    assert.ok(
+      requests.some((r) => /api_key=gangway-invalid-/.test(r.query)),
+      'the wrong-credential probe',
+    );
+    assert.ok(!out.includes(KEY));
+  });
+
+  test('an API that ignores the key is reported: auth.not-enforced', async () => {
+    const { code, findings } = await contractOn(spec, () => ({ status: 200, body: ['q1'] }), [
+      '--query',
+      `api_key=${KEY}`,
+    ]);
+    assert.equal(code, 1);
+    assert.ok(findings.some((f) => f.code === 'auth.not-enforced' && f.operation === 'listQuotes'));
+    assert.ok(
+      findings.every((f) => !JSON.stringify(f).includes(KEY)),
+      'the key is redacted in evidence',
+    );
+  });
+
+  test('a --query without "=" is invalid input (exit 2), its value never shown', async () => {
+    const { code, err } = await cli([
+      'contract',
+      'spec.yaml',
+      '-u',
+      'http://127.0.0.1:9',
+      '--query',
+      'api_key',
+    ]);
+    assert.equal(code, 2);
+    assert.match(err, /--query "api_key…" is not "name=value"/);
   });
 });

@@ -9,11 +9,13 @@ import { execute, parseReports } from '../execute.js';
 import type { Io } from '../output.js';
 import { VERSION } from '../version.js';
 import { collect, parseHeaders, parseInteger, parseSeed } from './options.js';
+import { parseQueries, withQuery } from './query-auth.js';
 import { randomSeed } from './run.js';
 
 interface ContractFlags {
   baseUrl: string;
   header: string[];
+  query: string[];
   report: string[];
   safe?: boolean;
   authProbes: boolean;
@@ -42,6 +44,12 @@ export function registerContract(program: Command, io: Io, done: (code: number) 
     .option(
       '-H, --header <"Name: value">',
       'header sent with every request, e.g. auth (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '-q, --query <"name=value">',
+      'query parameter sent with every request, e.g. an API key (?api_key=...); the value is redacted (repeatable)',
       collect,
       [],
     )
@@ -78,6 +86,7 @@ export function registerContract(program: Command, io: Io, done: (code: number) 
 async function contract(io: Io, source: string, flags: ContractFlags): Promise<number> {
   parseReports(flags.report);
   const headers = parseHeaders(flags.header);
+  const queries = parseQueries(flags.query);
   const spec = await loadSpec(/^https?:\/\//i.test(source) ? source : resolve(io.cwd, source));
   // A typo in --operation/--exclude is a bad flag (exit 2), not a check that could not run (exit 1).
   const unknown = [...flags.operation, ...flags.exclude].filter((ref) => !spec.operation(ref));
@@ -91,7 +100,11 @@ async function contract(io: Io, source: string, flags: ContractFlags): Promise<n
       `${unknown.map((r) => `"${r}"`).join(', ')} ${unknown.length === 1 ? 'is not an operation' : 'are not operations'} of ${spec.title} (operations look like ${known})`,
     );
   }
-  const target = adhocTarget(flags.baseUrl, { headers, insecure: flags.insecure === true, version: VERSION });
+  const adhoc = adhocTarget(flags.baseUrl, { headers, insecure: flags.insecure === true, version: VERSION });
+  const target =
+    queries.length === 0
+      ? adhoc
+      : await withQuery(adhoc, queries, spec, { headers, insecure: flags.insecure === true });
   const timeoutMs = parseDuration(flags.timeBudget);
   const parsed = checkKindsByName.get('contract')!.options.safeParse({
     safe: flags.safe === true,
