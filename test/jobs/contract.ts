@@ -131,6 +131,41 @@ export function describeJobQueueContract(label: string, setup: () => Promise<Con
       await q.stop();
     });
 
+    test('a running keyed job that is removed finishes its attempt but is never retried; the key is free', async () => {
+      const q = queue();
+      const events = record(q);
+      const name = uniqueName('removed');
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const payloads: unknown[] = [];
+      await q.start(
+        {
+          [name]: async (job) => {
+            payloads.push(job.payload);
+            if (job.payload === 'first') {
+              await gate;
+              throw new Error('failed after the removal');
+            }
+          },
+        },
+        { concurrency: 2 },
+      );
+      await q.add(name, 'first', { key: 'incident-5:notify', maxAttempts: 5 });
+      await waitFor(() => events.started.length === 1, 'the first job to start');
+      assert.equal(await q.remove('incident-5:notify'), true);
+      // The key is free again: a new job takes it while the old one is still running.
+      await q.add(name, 'second', { key: 'incident-5:notify' });
+      await waitFor(() => events.completed.length === 1, 'the second job');
+      release();
+      await waitFor(() => events.failed.length === 1, 'the removed job to fail');
+      assert.equal(events.failed[0]?.retryAt, null, 'a removed job is not retried');
+      await sleep(TUNING.backoff.initialMs * 3);
+      assert.deepEqual(payloads, ['first', 'second']);
+      await q.stop();
+    });
+
     test('a failing job is retried with exponential backoff and attempt numbers', async (t) => {
       const q = queue();
       const events = record(q);

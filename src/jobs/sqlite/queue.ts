@@ -85,6 +85,8 @@ class SqliteJobQueue implements JobQueue {
       this.#db = new BetterSqlite3(options.database);
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('busy_timeout = 5000');
+      // In WAL mode NORMAL survives a process crash (kill -9); only an OS crash may lose the last commits.
+      this.#db.pragma('synchronous = NORMAL');
       this.#ownsDb = true;
     } else {
       this.#db = options.database;
@@ -227,7 +229,13 @@ class SqliteJobQueue implements JobQueue {
     this.#clearTimer();
     const ok = this.#guard(() => {
       while (this.#active.size < this.#concurrency) {
+        const next = this.#sql.nextDue.get(this.#names);
+        if (!next) return;
         const now = Date.now();
+        if (next.run_at > now) {
+          this.#armTimer(next.run_at - now);
+          return;
+        }
         const row = this.#sql.claim.get(
           this.#workerId,
           this.#token,
@@ -236,12 +244,10 @@ class SqliteJobQueue implements JobQueue {
           now,
           this.#names,
         );
-        if (!row) break;
+        // Another process sharing the file took it between the two statements; the sweep will look again.
+        if (!row) return;
         this.#run(row);
       }
-      if (this.#active.size >= this.#concurrency) return;
-      const next = this.#sql.nextDue.get(this.#names);
-      if (next) this.#armTimer(next.run_at - Date.now());
     });
     // A failing database (locked too long, disk full) is retried on the sweep's rhythm.
     if (!ok) this.#armTimer(this.#pollIntervalMs);

@@ -62,10 +62,12 @@ export function prepareStatements(db: Database): JobStatements {
       `update job_queue set ${unlock} where locked_by is not null and locked_until < ?`,
     ),
     // One statement claims the next due job, so two processes sharing the file never take the same one.
+    // The planner would otherwise pick the run_at index and sort every due job by priority: with a
+    // backlog that is quadratic. The pump calls this only when nextDue says a job is due.
     claim: db.prepare(
       `update job_queue set locked_by = ?, lock_token = ?, locked_until = ?, attempts = attempts + 1,
          updated_at = ?
-       where id = (select id from job_queue
+       where id = (select id from job_queue indexed by job_queue_due
                    where locked_by is null and failed_at is null and run_at <= ?
                      and name in (select value from json_each(?))
                    order by priority, run_at, id limit 1)
