@@ -65,7 +65,20 @@ export function playbookRepository(ctx: StoreContext) {
           created_at: now.toISOString(),
           created_by: input.actor,
         };
-        await trx.insertInto('playbook_versions').values(row).execute();
+        // Two pushes of the same content can race past the check above: the second one inserts nothing.
+        const inserted = await trx
+          .insertInto('playbook_versions')
+          .values(row)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+          const winner = await trx
+            .selectFrom('playbook_versions')
+            .selectAll()
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow();
+          return { version: toVersion(winner), created: false };
+        }
         await appendAudit(trx, now, {
           actor: input.actor,
           action: 'playbook.version.created',

@@ -168,8 +168,20 @@ export function storeSuite(make: () => Promise<Backend>): void {
       assert.equal(stored?.playbookText, PLAYBOOK);
       assert.equal(stored?.specText, SPEC);
       assert.equal((await store.playbooks.list({ name: 'acme' })).length, 2);
+
+      const racing = await Promise.all(
+        [1, 2, 3].map((i) =>
+          store.playbooks.put({ name: 'acme', playbookText: `${PLAYBOOK}# v3\n`, actor: `u${i}` }),
+        ),
+      );
+      assert.equal(
+        racing.filter((r) => r.created).length,
+        1,
+        'concurrent pushes of one content create it once',
+      );
+      assert.equal(new Set(racing.map((r) => r.version.id)).size, 1);
       const events = await store.audit.list({ limit: 100 });
-      assert.equal(events.filter((e) => e.action === 'playbook.version.created').length, 2);
+      assert.equal(events.filter((e) => e.action === 'playbook.version.created').length, 3);
     });
   });
 
