@@ -9,7 +9,7 @@ import type { Flow } from '../../src/playbook/schema.js';
 import { loadSpecValidator } from './spec-validator.js';
 
 const PLAYBOOK = fileURLToPath(new URL('../../examples/payments/playbook.yaml', import.meta.url));
-const ALLOWED_KINDS = new Set(['health', 'tls', 'credentials', 'contract', 'flow']);
+const ALLOWED_KINDS = new Set(['health', 'tls', 'credentials', 'contract', 'flow', 'idempotency']);
 
 describe('examples/payments/playbook.yaml', () => {
   test('loads with the real loader: four stages, only the example check kinds', async () => {
@@ -28,7 +28,7 @@ describe('examples/payments/playbook.yaml', () => {
         assert.ok(ALLOWED_KINDS.has(check.kind), `${stage.id}: ${check.kind}`);
     }
     const sandbox = playbook.stages[1]!.checks.map((c) => c.kind).sort();
-    assert.deepEqual(sandbox, ['contract', 'credentials', 'flow', 'flow', 'tls']);
+    assert.deepEqual(sandbox, ['contract', 'credentials', 'flow', 'flow', 'idempotency', 'tls']);
     assert.equal(playbook.environments.production?.production, true);
     assert.deepEqual(playbook.stages[3]!.signoff, ['partnerships', 'security', 'oncall']);
   });
