@@ -82,7 +82,11 @@ export function httpStep(spec: HttpStepSpec): Step {
   return {
     start(_iteration: number, done: StepDone, lane: number): void {
       try {
-        const dispatcher = lane < 0 ? pool : (lanes[lane] ??= new Client(spec.origin, clientOptions));
+        let dispatcher: Pool | Client = pool;
+        if (lane >= 0) {
+          dispatcher = lanes[lane] ?? new Client(spec.origin, clientOptions);
+          lanes[lane] = dispatcher;
+        }
         // The handler implements the legacy methods only; undici 7 accepts both kinds.
         dispatcher.dispatch(options, new Exchange(done) as never);
       } catch (error) {

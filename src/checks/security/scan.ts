@@ -69,7 +69,12 @@ export interface ScanContext {
   ownHosts: ReadonlySet<string>;
   /** Tokens are expected from operations that issue them. */
   issuesTokens: boolean;
+  /** What the request carried (URL, query, body): data the API only echoes back is not a leak of its own. */
+  sent?: string;
 }
+
+/** Kinds that are data: when the request carried the same text, the answer only reflects the input. */
+const REFLECTABLE = new Set<LeakKind>(['card-number', 'internal-host', 'private-ip', 'token']);
 
 /** Finds sensitive content in a response's headers and body (each string value of a JSON body on its own). */
 export function scanResponse(res: HttpResponse, scan: ScanContext): Located[] {
@@ -88,6 +93,7 @@ export function scanResponse(res: HttpResponse, scan: ScanContext): Located[] {
         continue;
       if (leak.kind === 'token' && (scan.issuesTokens || /token|jwt|session|assertion/i.test(pointer)))
         continue;
+      if (REFLECTABLE.has(leak.kind) && scan.sent?.includes(raw)) continue;
       seen.add(key);
       found.push({ leak, pointer, raw });
     }

@@ -81,7 +81,7 @@ export class SecuritySession {
     const res = await sendOrRecord(http, request, this.signal, this.evidence, (error) =>
       noResponse(op, error),
     );
-    if (res && this.#scanning) this.#scan(op, res);
+    if (res && this.#scanning) this.#scan(op, res, request);
     return res;
   }
 
@@ -90,11 +90,17 @@ export class SecuritySession {
     this.evidence.add(finding, res?.exchange);
   }
 
-  #scan(op: Operation, res: HttpResponse): void {
+  #scan(op: Operation, res: HttpResponse, request: HttpRequest): void {
+    const body = request.body;
     const scan: ScanContext = {
       secrets: this.#secrets,
       ownHosts: this.#ownHosts,
       issuesTokens: /token|oauth|login|auth|session/i.test(op.path),
+      sent: [
+        safeDecode(request.url),
+        JSON.stringify(request.query ?? {}),
+        typeof body === 'string' ? body : body instanceof Uint8Array ? '' : JSON.stringify(body ?? null),
+      ].join('\n'),
     };
     const found: Located[] = scanResponse(res, scan);
     if (found.length === 0) return;
@@ -131,4 +137,12 @@ function noResponse(op: Operation, error: GangwayError): Finding {
     actual: error.code,
     hint: 'Check that the environment is up and reachable; this request could not be judged.',
   };
+}
+
+function safeDecode(url: string): string {
+  try {
+    return `${url}\n${decodeURIComponent(url)}`;
+  } catch {
+    return url;
+  }
 }
