@@ -3,7 +3,7 @@
 // looking a key up and creating), so concurrency defects can actually happen.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../support/listen.js';
 
 export type IdempotencyDefect =
   | 'ignore-key' // every send creates
@@ -146,15 +146,5 @@ export async function startOrdersApi(defects: readonly IdempotencyDefect[] = [])
     return [201, answer];
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    orders,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenLocal(server)), orders };
 }

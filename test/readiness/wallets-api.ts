@@ -4,7 +4,7 @@
 // duplicates, slow responses, bursts of 500s.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../support/listen.js';
 
 export type ReadinessDefect = 'auth-not-enforced' | 'cross-tenant' | 'duplicates' | 'slow' | 'burst-500';
 
@@ -184,15 +184,5 @@ export async function startWalletsApi(defects: readonly ReadinessDefect[] = []):
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    transfers,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenLocal(server)), transfers };
 }
