@@ -235,16 +235,16 @@ export async function concurrent(run: Run, parallel: number): Promise<void> {
       'status',
     );
   }
-  const ids_ = distinctIds(answers.filter(isSuccess));
-  if (ids_.length > 1) {
-    const second = answers.find((a) => a.id === ids_[1]);
+  const madeIds = distinctIds(answers.filter(isSuccess));
+  if (madeIds.length > 1) {
+    const second = answers.find((a) => a.id === madeIds[1]);
     finding(
       run,
       'idempotency.duplicate-concurrent',
       'error',
-      `${parallel} concurrent sends with one ${run.header} created ${ids_.length} resources (${ids_.slice(0, 3).join(', ')})`,
+      `${parallel} concurrent sends with one ${run.header} created ${madeIds.length} resources (${madeIds.slice(0, 3).join(', ')})`,
       'one resource',
-      `${ids_.length} resources`,
+      `${madeIds.length} resources`,
       'Reserve the key atomically before creating (insert-if-absent), so a concurrent duplicate waits or gets 409.',
       second,
       '/id',
