@@ -72,13 +72,23 @@ function entriesOf(entries: readonly EntryInfo[], stageIndex: number) {
 }
 
 function normaliseStage(
-  stage: { id: string; title?: string; description?: string; environment?: string; signoff: string[] },
+  stage: {
+    id: string;
+    title?: string;
+    description?: string;
+    environment?: string;
+    signoff: string[];
+    partnerRuns?: boolean;
+    freshness?: string;
+  },
   checks: Stage['checks'],
 ): Stage {
   const out: Stage = { id: stage.id, checks, signoff: stage.signoff };
   if (stage.title !== undefined) out.title = stage.title;
   if (stage.description !== undefined) out.description = stage.description;
   if (stage.environment !== undefined) out.environment = stage.environment;
+  if (stage.partnerRuns !== undefined) out.partnerRuns = stage.partnerRuns;
+  if (stage.freshness !== undefined) out.freshness = stage.freshness;
   return out;
 }
 

@@ -255,6 +255,15 @@ export function playbookSchemaWith<Entry extends z.ZodType>(checkEntry: Entry) {
         .describe(
           'Roles (from owners, or "partner") that must sign off the evidence (recorded by the service).',
         ),
+      partnerRuns: z
+        .boolean()
+        .optional()
+        .describe(
+          'Whether a partner token may start this stage in the service (default: yes unless the environment is production).',
+        ),
+      freshness: duration
+        .optional()
+        .describe('How old the passing run may be and still open the gate in the service (default 7d).'),
     })
     .describe('An onboarding stage: its checks and required sign-offs form its gate.');
 
@@ -354,6 +363,10 @@ export interface Stage {
   environment?: string;
   checks: CheckEntry[];
   signoff: string[];
+  /** Explicitly allowed (true) or refused (false) to partner tokens in the service; undefined: by environment. */
+  partnerRuns?: boolean;
+  /** The stage's freshness window as written (a duration); undefined: the service's default. */
+  freshness?: string;
 }
 
 /** A loaded, validated playbook. References (${env.X}, ${secret.y}) are still unresolved. */
