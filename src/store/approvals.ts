@@ -58,6 +58,40 @@ function toWaiver(row: WaiversTable): StoredWaiver {
   };
 }
 
+export interface SignoffFilter {
+  onboardingId?: string;
+  partnerId?: string;
+  stage?: string;
+  evidenceHash?: string;
+}
+
+export interface WaiverFilter {
+  onboardingId?: string;
+  partnerId?: string;
+  activeOnly?: boolean;
+}
+
+type Db = StoreContext['db'];
+
+/** The query behind signoffs.list (exported so tests can EXPLAIN it): oldest first. */
+export function signoffListQuery(db: Db, filter: SignoffFilter) {
+  let q = db.selectFrom('signoffs').selectAll();
+  if (filter.onboardingId !== undefined) q = q.where('onboarding_id', '=', filter.onboardingId);
+  if (filter.partnerId !== undefined) q = q.where('partner_id', '=', filter.partnerId);
+  if (filter.stage !== undefined) q = q.where('stage', '=', filter.stage);
+  if (filter.evidenceHash !== undefined) q = q.where('evidence_hash', '=', filter.evidenceHash);
+  return q.orderBy('at').orderBy('id');
+}
+
+/** The query behind waivers.list (exported so tests can EXPLAIN it): newest first. */
+export function waiverListQuery(db: Db, filter: WaiverFilter, now: Date) {
+  let q = db.selectFrom('waivers').selectAll();
+  if (filter.onboardingId !== undefined) q = q.where('onboarding_id', '=', filter.onboardingId);
+  if (filter.partnerId !== undefined) q = q.where('partner_id', '=', filter.partnerId);
+  if (filter.activeOnly) q = q.where('revoked_at', 'is', null).where('expires_at', '>', now.toISOString());
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc');
+}
+
 /** Sign-offs: a role approves the evidence of one finished run of a stage. */
 export function signoffRepository(ctx: StoreContext) {
   return {
@@ -76,7 +110,7 @@ export function signoffRepository(ctx: StoreContext) {
       return ctx.db.transaction().execute(async (trx) => {
         const run = await trx
           .selectFrom('runs')
-          .select(['onboarding_id', 'stage', 'evidence_hash'])
+          .select(['onboarding_id', 'partner_id', 'stage', 'evidence_hash'])
           .where('id', '=', input.runId)
           .executeTakeFirst();
         if (!run || run.onboarding_id !== input.onboardingId) {
@@ -99,6 +133,7 @@ export function signoffRepository(ctx: StoreContext) {
         const row: SignoffsTable = {
           id: newId('sgn'),
           onboarding_id: input.onboardingId,
+          partner_id: run.partner_id,
           stage: input.stage,
           role: input.role,
           who: input.actor,
@@ -125,12 +160,9 @@ export function signoffRepository(ctx: StoreContext) {
       });
     },
 
-    /** Sign-offs of an onboarding, oldest first, optionally of one stage or one evidence hash. */
-    async list(filter: { onboardingId: string; stage?: string; evidenceHash?: string }): Promise<Signoff[]> {
-      let q = ctx.db.selectFrom('signoffs').selectAll().where('onboarding_id', '=', filter.onboardingId);
-      if (filter.stage !== undefined) q = q.where('stage', '=', filter.stage);
-      if (filter.evidenceHash !== undefined) q = q.where('evidence_hash', '=', filter.evidenceHash);
-      return (await q.orderBy('at').orderBy('id').execute()).map(toSignoff);
+    /** Sign-offs oldest first, of an onboarding or a partner (or all), optionally of one stage or evidence hash. */
+    async list(filter: SignoffFilter = {}): Promise<Signoff[]> {
+      return (await signoffListQuery(ctx.db, filter).execute()).map(toSignoff);
     },
 
     /** The distinct roles that signed this evidence of this stage (GateInput.signedBy). */
@@ -172,13 +204,14 @@ export function waiverRepository(ctx: StoreContext) {
       return ctx.db.transaction().execute(async (trx) => {
         const onboarding = await trx
           .selectFrom('onboardings')
-          .select('id')
+          .select(['id', 'partner_id'])
           .where('id', '=', input.onboardingId)
           .executeTakeFirst();
         if (!onboarding) throw new InputError('onboarding.not-found', `no onboarding ${input.onboardingId}`);
         const row: WaiversTable = {
           id: newId('wvr'),
           onboarding_id: input.onboardingId,
+          partner_id: onboarding.partner_id,
           stage: input.stage ?? null,
           check_id: input.checkId,
           reason: input.reason.trim(),
@@ -227,28 +260,8 @@ export function waiverRepository(ctx: StoreContext) {
     },
 
     /** Waivers, newest first; `activeOnly` drops expired and revoked ones; `partnerId` scopes to one partner. */
-    async list(
-      filter: { onboardingId?: string; partnerId?: string; activeOnly?: boolean } = {},
-    ): Promise<StoredWaiver[]> {
-      let q = ctx.db.selectFrom('waivers').selectAll('waivers');
-      if (filter.onboardingId !== undefined) q = q.where('waivers.onboarding_id', '=', filter.onboardingId);
-      if (filter.partnerId !== undefined) {
-        const partnerId = filter.partnerId;
-        q = q.where('waivers.onboarding_id', 'in', (eb) =>
-          eb
-            .selectFrom('onboardings')
-            .select('onboardings.id')
-            .where('onboardings.partner_id', '=', partnerId),
-        );
-      }
-      if (filter.activeOnly) {
-        q = q
-          .where('waivers.revoked_at', 'is', null)
-          .where('waivers.expires_at', '>', ctx.now().toISOString());
-      }
-      return (await q.orderBy('waivers.created_at', 'desc').orderBy('waivers.id', 'desc').execute()).map(
-        toWaiver,
-      );
+    async list(filter: WaiverFilter = {}): Promise<StoredWaiver[]> {
+      return (await waiverListQuery(ctx.db, filter, ctx.now()).execute()).map(toWaiver);
     },
 
     /** The waivers that count now for a stage of an onboarding (GateInput.waivers): unexpired, unrevoked. */
@@ -260,7 +273,10 @@ export function waiverRepository(ctx: StoreContext) {
         .where((eb) => eb.or([eb('stage', 'is', null), eb('stage', '=', stage)]))
         .where('revoked_at', 'is', null)
         .where('expires_at', '>', ctx.now().toISOString())
+        // Waivers granted at the same instant come back in a stable order whichever index the planner picks.
         .orderBy('created_at')
+        .orderBy('check_id')
+        .orderBy('id')
         .execute();
       return rows.map((r) => ({
         checkId: r.check_id,

@@ -18,6 +18,7 @@ export type { Page } from './page.js';
 export type { Partner } from './partners.js';
 export { type PlaybookVersion, type PlaybookVersionSummary, playbookVersionId } from './playbooks.js';
 export type { ResultFilter, StoredCheckResult } from './results.js';
+export { MAX_RUN_EVENT_BYTES, type RunEvent, type RunEventInput } from './run-events.js';
 export {
   type FinalRunStatus,
   RUN_STATUSES,

@@ -2,11 +2,13 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { GangwayError } from '../core/errors.js';
 import type { Connection } from './dialect.js';
 import { initial } from './migrations/0001-initial.js';
+import { runEvents } from './migrations/0002-run-events.js';
 
 /** Every migration, in order. Listed here (not read from a folder) so it works from src and from dist alike. */
 function migrations(blobType: Connection['blobType']): Record<string, Migration> {
   return {
     '0001-initial': initial(blobType),
+    '0002-run-events': runEvents(),
   };
 }
 

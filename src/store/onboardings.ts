@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { appendAudit } from './audit.js';
 import { type Actor, newId, type StoreContext } from './context.js';
+import { decodeCursor, encodeCursor, type Page, pageSize } from './page.js';
 import type { OnboardingsTable, TransitionsTable } from './schema.js';
 
 export interface Onboarding {
@@ -45,6 +46,28 @@ function toTransition(row: TransitionsTable): Transition {
     why: row.why,
     at: row.at,
   };
+}
+
+export interface OnboardingFilter {
+  partnerId?: string;
+  playbookName?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The query behind onboardings.list (exported so tests can EXPLAIN it): newest first, one more than the page. */
+export function onboardingListQuery(db: StoreContext['db'], filter: OnboardingFilter, limit: number) {
+  let q = db.selectFrom('onboardings').selectAll();
+  if (filter.partnerId !== undefined) q = q.where('partner_id', '=', filter.partnerId);
+  if (filter.playbookName !== undefined) q = q.where('playbook_name', '=', filter.playbookName);
+  if (filter.cursor !== undefined) {
+    const [at, id] = decodeCursor(filter.cursor);
+    q = q.where((eb) => eb(eb.refTuple('started_at', 'id'), '<', eb.tuple(at, id)));
+  }
+  return q
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
 }
 
 /** Onboardings (partner × playbook, at a current stage) and their stage transitions. */
@@ -99,15 +122,15 @@ export function onboardingRepository(ctx: StoreContext) {
       return row && toOnboarding(row);
     },
 
-    /** Onboardings, newest first, optionally of one partner. */
-    async list(options: { partnerId?: string } = {}): Promise<Onboarding[]> {
-      let q = ctx.db
-        .selectFrom('onboardings')
-        .selectAll()
-        .orderBy('started_at', 'desc')
-        .orderBy('id', 'desc');
-      if (options.partnerId !== undefined) q = q.where('partner_id', '=', options.partnerId);
-      return (await q.execute()).map(toOnboarding);
+    /** Onboardings newest first, optionally of one partner and/or playbook name, one page at a time. */
+    async list(filter: OnboardingFilter = {}): Promise<Page<Onboarding>> {
+      const limit = pageSize(filter.limit);
+      const rows = await onboardingListQuery(ctx.db, filter, limit).execute();
+      const items = rows.slice(0, limit).map(toOnboarding);
+      const last = items.at(-1);
+      return rows.length > limit && last
+        ? { items, nextCursor: encodeCursor(last.startedAt, last.id) }
+        : { items };
     },
 
     /**

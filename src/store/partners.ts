@@ -1,6 +1,7 @@
 import { InputError } from '../core/errors.js';
 import { appendAudit } from './audit.js';
 import { type Actor, newId, type StoreContext } from './context.js';
+import { decodeCursor, encodeCursor, type Page, pageSize } from './page.js';
 import type { PartnersTable } from './schema.js';
 
 export interface Partner {
@@ -12,6 +13,20 @@ export interface Partner {
 
 function toPartner(row: PartnersTable): Partner {
   return { id: row.id, name: row.name, createdAt: row.created_at, createdBy: row.created_by };
+}
+
+export interface PartnerFilter {
+  onlyId?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** The query behind partners.list (exported so tests can EXPLAIN it): by name, which is unique. */
+export function partnerListQuery(db: StoreContext['db'], filter: PartnerFilter, limit: number) {
+  let q = db.selectFrom('partners').selectAll();
+  if (filter.onlyId !== undefined) q = q.where('id', '=', filter.onlyId);
+  if (filter.cursor !== undefined) q = q.where('name', '>', decodeCursor(filter.cursor)[0]);
+  return q.orderBy('name').limit(limit + 1);
 }
 
 /** Partners: the companies being onboarded. */
@@ -53,11 +68,15 @@ export function partnerRepository(ctx: StoreContext) {
       return row && toPartner(row);
     },
 
-    /** All partners (or only `onlyId`, for a partner-scoped caller), by name. */
-    async list(options: { onlyId?: string } = {}): Promise<Partner[]> {
-      let q = ctx.db.selectFrom('partners').selectAll().orderBy('name');
-      if (options.onlyId !== undefined) q = q.where('id', '=', options.onlyId);
-      return (await q.execute()).map(toPartner);
+    /** Partners by name (or only `onlyId`, for a partner-scoped caller), one page at a time. */
+    async list(filter: PartnerFilter = {}): Promise<Page<Partner>> {
+      const limit = pageSize(filter.limit);
+      const rows = await partnerListQuery(ctx.db, filter, limit).execute();
+      const items = rows.slice(0, limit).map(toPartner);
+      const last = items.at(-1);
+      return rows.length > limit && last
+        ? { items, nextCursor: encodeCursor(last.name, last.id) }
+        : { items };
     },
   };
 }

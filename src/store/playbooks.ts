@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { appendAudit } from './audit.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import type { Actor, StoreContext } from './context.js';
@@ -39,6 +40,34 @@ function toVersion(row: PlaybookVersionsTable): PlaybookVersion {
     createdAt: row.created_at,
     createdBy: row.created_by,
   };
+}
+
+export interface PlaybookFilter {
+  name?: string;
+  ids?: readonly string[];
+}
+
+// Ids per query: well under both databases' bound-parameter limits.
+const ID_CHUNK = 500;
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function toSummary(r: Omit<PlaybookVersionsTable, 'playbook_text' | 'spec_text'>): PlaybookVersionSummary {
+  return { id: r.id, name: r.name, createdAt: r.created_at, createdBy: r.created_by };
+}
+
+/** The query behind playbooks.list (exported so tests can EXPLAIN it): newest first, without the texts. */
+export function playbookListQuery(db: StoreContext['db'], filter: PlaybookFilter) {
+  let q = db.selectFrom('playbook_versions').select(['id', 'name', 'created_at', 'created_by']);
+  if (filter.name !== undefined) q = q.where('name', '=', filter.name);
+  if (filter.ids !== undefined) {
+    // An empty list matches nothing (an empty IN is not valid SQL).
+    if (filter.ids.length === 0) q = q.where(sql.lit(false));
+    else q = q.where('id', 'in', filter.ids);
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc');
 }
 
 /** Playbook versions, content-addressed and immutable. */
@@ -99,20 +128,21 @@ export function playbookRepository(ctx: StoreContext) {
       return row && toVersion(row);
     },
 
-    /** Versions without their texts, newest first, optionally of one playbook name. */
-    async list(options: { name?: string } = {}): Promise<PlaybookVersionSummary[]> {
-      let q = ctx.db
-        .selectFrom('playbook_versions')
-        .select(['id', 'name', 'created_at', 'created_by'])
-        .orderBy('created_at', 'desc')
-        .orderBy('id');
-      if (options.name !== undefined) q = q.where('name', '=', options.name);
-      return (await q.execute()).map((r) => ({
-        id: r.id,
-        name: r.name,
-        createdAt: r.created_at,
-        createdBy: r.created_by,
-      }));
+    /**
+     * Versions without their texts, newest first: all, of one playbook name, and/or only `ids` (what a partner's
+     * onboardings use).
+     */
+    async list(filter: PlaybookFilter = {}): Promise<PlaybookVersionSummary[]> {
+      if (filter.ids === undefined) return (await playbookListQuery(ctx.db, filter).execute()).map(toSummary);
+      const ids = [...new Set(filter.ids)];
+      const rows = [];
+      for (let i = 0; i < ids.length; i += ID_CHUNK) {
+        const chunk = { ...filter, ids: ids.slice(i, i + ID_CHUNK) };
+        rows.push(...(await playbookListQuery(ctx.db, chunk).execute()));
+      }
+      // Each chunk comes back in order; merge them newest first, as one query would have.
+      rows.sort((a, b) => cmp(b.created_at, a.created_at) || cmp(b.id, a.id));
+      return rows.map(toSummary);
     },
   };
 }

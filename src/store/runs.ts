@@ -1,198 +1,80 @@
 import { InputError } from '../core/errors.js';
+import type { CheckResult } from '../core/result.js';
 import { appendAudit } from './audit.js';
-import { canonicalJson, sha256Hex } from './canonical.js';
-import { type Actor, newId, type StoreContext } from './context.js';
-import { decodeCursor, encodeCursor, type Page, pageSize } from './page.js';
+import type { Actor, StoreContext } from './context.js';
+import { DEFAULT_MAX_EVIDENCE_BYTES } from './evidence.js';
+import { encodeCursor, type Page, pageSize } from './page.js';
+import { insertResults } from './result-rows.js';
+import { runEventMethods } from './run-events.js';
+import {
+  type FinalRunStatus,
+  finishRunIn,
+  insertRun,
+  lockRunningRun,
+  type Run,
+  type RunFilter,
+  type RunSource,
+  runListQuery,
+  toRun,
+} from './run-rows.js';
 import type { RunsTable } from './schema.js';
 
-export const RUN_STATUSES = ['queued', 'running', 'passed', 'failed', 'errored', 'interrupted'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export type FinalRunStatus = Exclude<RunStatus, 'queued' | 'running'>;
-export type RunSource = 'local' | 'uploaded';
-
-export interface Run {
-  id: string;
-  onboardingId: string;
-  partnerId: string;
-  stage: string;
-  playbookVersionId: string;
-  /** Environment the stage ran against (metrics count "sandbox" runs for time to first success). */
-  environment: string | null;
-  status: RunStatus;
-  attempts: number;
-  workerId: string | null;
-  heartbeatAt: string | null;
-  source: RunSource;
-  createdAt: string;
-  createdBy: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Hash over the run's stored results and evidence, set when it finishes; sign-offs name it. */
-  evidenceHash: string | null;
-}
-
-export interface RunFilter {
-  partnerId?: string;
-  onboardingId?: string;
-  stage?: string;
-  status?: RunStatus;
-  limit?: number;
-  cursor?: string;
-}
-
-export function toRun(row: RunsTable): Run {
-  return {
-    id: row.id,
-    onboardingId: row.onboarding_id,
-    partnerId: row.partner_id,
-    stage: row.stage,
-    playbookVersionId: row.playbook_version_id,
-    environment: row.environment,
-    status: row.status as RunStatus,
-    attempts: Number(row.attempts),
-    workerId: row.worker_id,
-    heartbeatAt: row.heartbeat_at,
-    source: row.source as RunSource,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    evidenceHash: row.evidence_hash,
-  };
-}
+export {
+  computeEvidenceHash,
+  type FinalRunStatus,
+  RUN_STATUSES,
+  type Run,
+  type RunFilter,
+  type RunSource,
+  type RunStatus,
+  runListQuery,
+} from './run-rows.js';
 
 type Db = StoreContext['db'];
 
-/** The run's evidence hash: over every stored result (outcome, findings, measurements, evidence sha). */
-export async function computeEvidenceHash(db: Db, runId: string): Promise<string> {
-  const rows = await db
-    .selectFrom('check_results')
-    .select([
-      'check_id',
-      'outcome',
-      'summary',
-      'findings',
-      'measurements',
-      'thresholds',
-      'error',
-      'evidence_sha',
-    ])
-    .where('run_id', '=', runId)
-    .orderBy('check_id')
-    .orderBy('id')
-    .execute();
-  return sha256Hex(canonicalJson(rows));
+/** The cut-off time for a heartbeat `staleMs` before now; a nonsense value is the caller's mistake. */
+function staleBefore(now: Date, staleMs: number): string {
+  if (!(Number.isFinite(staleMs) && staleMs >= 0))
+    throw new InputError('run.stale-ms', 'staleMs must be a number of milliseconds >= 0');
+  return new Date(now.getTime() - staleMs).toISOString();
 }
 
-/** Inserts a run row for an onboarding (checked to exist) inside `trx`. */
-export async function insertRun(
+/**
+ * Marks running runs (all, or one) whose heartbeat — or start, when none — is older than `before` as
+ * interrupted, with an audit event naming the worker that went silent. Inside `trx`.
+ */
+async function interruptStaleIn(
   trx: Db,
-  at: Date,
-  input: {
-    onboardingId: string;
-    stage: string;
-    playbookVersionId?: string;
-    environment?: string | null;
-    source: RunSource;
-    status: RunStatus;
-  } & Actor,
-): Promise<RunsTable> {
-  const onboarding = await trx
-    .selectFrom('onboardings')
-    .select(['partner_id', 'playbook_version_id'])
-    .where('id', '=', input.onboardingId)
-    .executeTakeFirst();
-  if (!onboarding) throw new InputError('onboarding.not-found', `no onboarding ${input.onboardingId}`);
-  const versionId = input.playbookVersionId ?? onboarding.playbook_version_id;
-  const version = await trx
-    .selectFrom('playbook_versions')
-    .select('id')
-    .where('id', '=', versionId)
-    .executeTakeFirst();
-  if (!version) throw new InputError('playbook.not-found', `no playbook version ${versionId}`);
-  const row: RunsTable = {
-    id: newId('run'),
-    onboarding_id: input.onboardingId,
-    partner_id: onboarding.partner_id,
-    stage: input.stage,
-    playbook_version_id: versionId,
-    environment: input.environment ?? null,
-    status: input.status,
-    attempts: 0,
-    worker_id: null,
-    heartbeat_at: null,
-    source: input.source,
-    created_at: at.toISOString(),
-    created_by: input.actor,
-    started_at: null,
-    finished_at: null,
-    evidence_hash: null,
-  };
-  await trx.insertInto('runs').values(row).execute();
-  await appendAudit(trx, at, {
-    actor: input.actor,
-    action: 'run.created',
-    subject: row.id,
-    payload: {
-      onboardingId: row.onboarding_id,
-      stage: row.stage,
-      playbookVersionId: row.playbook_version_id,
-      environment: row.environment,
-      source: row.source,
-    },
-  });
-  return row;
-}
-
-/** Marks a run finished with its final status and evidence hash, inside `trx`. */
-export async function finishRunIn(
-  trx: Db,
-  at: Date,
-  id: string,
-  status: FinalRunStatus,
-  by: Actor,
-): Promise<RunsTable> {
-  const evidenceHash = await computeEvidenceHash(trx, id);
-  const row = await trx
+  now: Date,
+  before: string,
+  by: Actor & { id?: string; takenOverBy?: string },
+): Promise<RunsTable[]> {
+  let q = trx
     .updateTable('runs')
-    .set({ status, finished_at: at.toISOString(), evidence_hash: evidenceHash })
-    .where('id', '=', id)
-    .where('status', 'in', ['queued', 'running'])
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) {
-    const current = await trx.selectFrom('runs').select('status').where('id', '=', id).executeTakeFirst();
-    if (!current) throw new InputError('run.not-found', `no run ${id}`);
-    throw new InputError('run.finished', `run ${id} is already ${current.status}`);
+    .set({ status: 'interrupted' })
+    .where('status', '=', 'running')
+    .where((eb) => eb(eb.fn.coalesce('heartbeat_at', 'started_at'), '<', before));
+  if (by.id !== undefined) q = q.where('id', '=', by.id);
+  const rows = await q.returningAll().execute();
+  for (const row of rows) {
+    await appendAudit(trx, now, {
+      actor: by.actor,
+      action: 'run.interrupted',
+      subject: row.id,
+      payload: {
+        workerId: row.worker_id,
+        heartbeatAt: row.heartbeat_at,
+        attempts: Number(row.attempts),
+        ...(by.takenOverBy !== undefined && { takenOverBy: by.takenOverBy }),
+      },
+    });
   }
-  await appendAudit(trx, at, {
-    actor: by.actor,
-    action: 'run.finished',
-    subject: id,
-    payload: { status, evidenceHash },
-  });
-  return row;
-}
-
-/** The query behind runs.list (exported so tests can EXPLAIN it): newest first, one more row than the page. */
-export function runListQuery(db: Db, filter: RunFilter, limit: number) {
-  let q = db.selectFrom('runs').selectAll();
-  if (filter.partnerId !== undefined) q = q.where('partner_id', '=', filter.partnerId);
-  if (filter.onboardingId !== undefined) q = q.where('onboarding_id', '=', filter.onboardingId);
-  if (filter.stage !== undefined) q = q.where('stage', '=', filter.stage);
-  if (filter.status !== undefined) q = q.where('status', '=', filter.status);
-  if (filter.cursor !== undefined) {
-    const [at, id] = decodeCursor(filter.cursor);
-    q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(at, id)));
-  }
-  return q
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit + 1);
+  return rows;
 }
 
 /** Run lifecycle: queued → running (attempts, worker, heartbeat) → passed/failed/errored/interrupted. */
-export function runRepository(ctx: StoreContext) {
+export function runRepository(ctx: StoreContext, options: { maxEvidenceBytes?: number } = {}) {
+  const maxEvidenceBytes = options.maxEvidenceBytes ?? DEFAULT_MAX_EVIDENCE_BYTES;
   return {
     /** Queues a run of a stage of an onboarding (on the onboarding's playbook version unless given). */
     async create(
@@ -213,10 +95,17 @@ export function runRepository(ctx: StoreContext) {
       return toRun(row);
     },
 
-    /** A worker takes a queued (or interrupted, to retry) run: running, attempts + 1. Undefined if not takeable. */
-    async start(id: string, input: { workerId: string } & Actor): Promise<Run | undefined> {
+    /**
+     * A worker takes a queued (or interrupted, to retry) run: running, attempts + 1. With `staleMs`, a running run
+     * whose worker has been silent that long is first marked interrupted (audited, naming the silent worker)
+     * and taken over, in the same transaction. Undefined if not takeable (e.g. running with a fresh heartbeat).
+     */
+    async start(id: string, input: { workerId: string; staleMs?: number } & Actor): Promise<Run | undefined> {
       const now = ctx.now();
+      const before = input.staleMs === undefined ? undefined : staleBefore(now, input.staleMs);
       return ctx.db.transaction().execute(async (trx) => {
+        if (before !== undefined)
+          await interruptStaleIn(trx, now, before, { actor: input.actor, id, takenOverBy: input.workerId });
         const row = await trx
           .updateTable('runs')
           .set((eb) => ({
@@ -261,32 +150,32 @@ export function runRepository(ctx: StoreContext) {
       );
     },
 
+    /**
+     * A worker's atomic end of a run: stores all its results (bounded, compressed evidence) and finishes it
+     * (evidence hash, audit) in ONE transaction, so no crash leaves results without a finished run or the
+     * reverse. Refused: 'run.finished'; 'run.not-owner' when `workerId` is given and the run is no longer that
+     * worker's (taken over, or marked interrupted); 'run.not-running' (queued); 'run.not-found'.
+     */
+    async complete(
+      id: string,
+      input: { workerId?: string; status: FinalRunStatus; results: readonly CheckResult[] } & Actor,
+    ): Promise<Run> {
+      const now = ctx.now();
+      const row = await ctx.db.transaction().execute(async (trx) => {
+        const run = await lockRunningRun(trx, id, input.workerId);
+        if (input.results.length > 0)
+          await insertResults(trx, now, run, input.results, maxEvidenceBytes, input);
+        return finishRunIn(trx, now, id, input.status, input);
+      });
+      return toRun(row);
+    },
+
     /** Marks running runs whose heartbeat is older than `staleMs` as interrupted (their worker died). */
     async interruptStale(input: { staleMs: number } & Actor): Promise<Run[]> {
       const now = ctx.now();
-      const before = new Date(now.getTime() - input.staleMs).toISOString();
-      return ctx.db.transaction().execute(async (trx) => {
-        const rows = await trx
-          .updateTable('runs')
-          .set({ status: 'interrupted' })
-          .where('status', '=', 'running')
-          .where('heartbeat_at', '<', before)
-          .returningAll()
-          .execute();
-        for (const row of rows) {
-          await appendAudit(trx, now, {
-            actor: input.actor,
-            action: 'run.interrupted',
-            subject: row.id,
-            payload: {
-              workerId: row.worker_id,
-              heartbeatAt: row.heartbeat_at,
-              attempts: Number(row.attempts),
-            },
-          });
-        }
-        return rows.map(toRun);
-      });
+      const before = staleBefore(now, input.staleMs);
+      const rows = await ctx.db.transaction().execute((trx) => interruptStaleIn(trx, now, before, input));
+      return rows.map(toRun);
     },
 
     /** One run by id. */
@@ -306,6 +195,8 @@ export function runRepository(ctx: StoreContext) {
         ? { items, nextCursor: encodeCursor(last.createdAt, last.id) }
         : { items };
     },
+
+    ...runEventMethods(ctx),
   };
 }
 

@@ -59,6 +59,19 @@ export interface RunsTable {
   started_at: string | null;
   finished_at: string | null;
   evidence_hash: string | null;
+  /** The last run event's seq (migration 0002): appends increment it, which also serialises them. */
+  event_seq: number;
+}
+
+/** Progress of a run, for live streams (migration 0002). Not audited: progress, not decisions. */
+export interface RunEventsTable {
+  run_id: string;
+  /** 1, 2, 3... per run. */
+  seq: number;
+  at: string;
+  type: string;
+  /** JSON text, at most 64 KiB. */
+  data: string;
 }
 
 export interface CheckResultsTable {
@@ -94,6 +107,8 @@ export interface EvidenceTable {
 export interface SignoffsTable {
   id: string;
   onboarding_id: string;
+  /** Copied from the onboarding (migration 0002) so partner-scoped listings need no join. */
+  partner_id: string;
   stage: string;
   role: string;
   who: string;
@@ -106,6 +121,8 @@ export interface SignoffsTable {
 export interface WaiversTable {
   id: string;
   onboarding_id: string;
+  /** Copied from the onboarding (migration 0002) so partner-scoped listings need no join. */
+  partner_id: string;
   /** Null: the waiver covers the check in every stage of the onboarding. */
   stage: string | null;
   check_id: string;
@@ -159,6 +176,7 @@ export interface Database {
   playbook_versions: PlaybookVersionsTable;
   onboardings: OnboardingsTable;
   runs: RunsTable;
+  run_events: RunEventsTable;
   check_results: CheckResultsTable;
   evidence: EvidenceTable;
   signoffs: SignoffsTable;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { signoffRepository, waiverRepository } from './approvals.js';
 import { type AuditEvent, type AuditVerification, listAudit, verifyAudit } from './audit.js';
 import type { StoreContext } from './context.js';
@@ -62,6 +62,8 @@ export interface Store {
   };
   /** Time to first success, stage durations, pass rates, open waivers. */
   metrics(options?: MetricsOptions): Promise<OnboardingMetrics>;
+  /** A trivial query: resolves when the database answers (for /readyz), rejects otherwise. */
+  ping(): Promise<void>;
   /** Closes the connection(s). */
   close(): Promise<void>;
 }
@@ -93,13 +95,16 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     partners: partnerRepository(ctx),
     playbooks: playbookRepository(ctx),
     onboardings: onboardingRepository(ctx),
-    runs: runRepository(ctx),
+    runs: runRepository(ctx, { maxEvidenceBytes: options.maxEvidenceBytes }),
     results: resultRepository(ctx, { maxEvidenceBytes: options.maxEvidenceBytes }),
     signoffs: signoffRepository(ctx),
     waivers: waiverRepository(ctx),
     secrets: secretRepository(ctx, () => loadSecretKey(dataDir, options.env)),
     audit: { verify: () => verifyAudit(ctx), list: (o) => listAudit(ctx, o) },
     metrics: (o) => onboardingMetrics(ctx, o),
+    async ping() {
+      await sql`select 1`.execute(conn.db);
+    },
     close: () => conn.db.destroy(),
   };
 }

@@ -145,6 +145,7 @@ export function runCases(ctx: SuiteContext): void {
           actor: 'x',
         });
         ids.push(run.id);
+        await store.runs.start(run.id, { workerId: 'w', actor: 'x' });
         await store.results.add(run.id, [result('contract', i % 3 ? 'passed' : 'failed')], { actor: 'x' });
       }
       // Same timestamp for two runs: the id breaks the tie, and paging neither skips nor repeats.
@@ -168,9 +169,10 @@ export function runCases(ctx: SuiteContext): void {
       assert.equal(onlyB.items.length, 3);
       assert.ok(onlyB.items.every((r) => r.partnerId === b.id));
       assert.equal(
-        (await store.runs.list({ status: 'queued', onboardingId: a.onboarding.id })).items.length,
-        5,
+        (await store.runs.list({ status: 'running', onboardingId: a.onboarding.id })).items.length,
+        4,
       );
+      assert.equal((await store.runs.list({ status: 'queued' })).items.length, 1);
       const failed = await store.results.list({ checkId: 'contract', outcome: 'failed' });
       assert.equal(failed.items.length, 3);
       assert.equal((await store.results.list({ partnerId: b.id, outcome: 'failed' })).items.length, 1);

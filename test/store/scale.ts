@@ -41,6 +41,7 @@ async function bulkSeed(store: Store): Promise<{ partnerIds: string[]; runIds: s
       started_at: at,
       finished_at: at,
       evidence_hash: null,
+      event_seq: 0,
     });
     for (let c = 0; c < PER_RUN; c++) {
       const checkId = `${CHECKS[c % CHECKS.length]}:${Math.floor(c / CHECKS.length)}`;
