@@ -143,7 +143,7 @@ async function dynamic(
   session.scanning = run.has('sensitive');
   if (run.has('tls')) {
     ctx.progress('TLS protocols and suites');
-    const tls = await probeTls(env.baseUrl, env.tls, signal);
+    const tls = await probeTls(env.baseUrl, env.tls, signal, ctx.http.lookup);
     for (const f of tls.findings) session.add(f);
     measurements['tls.untested'] = tls.untested.length;
   }

@@ -1,7 +1,9 @@
+import type { LookupFunction } from 'node:net';
 import { checkServerIdentity, connect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { z } from 'zod';
-import { errorMessage, GangwayError } from '../core/errors.js';
+import { errorMessage, GangwayError, TargetError } from '../core/errors.js';
 import type { Finding } from '../core/result.js';
+import { BLOCKED_CODE, isBlocked, preconnect } from '../http/address-guard.js';
 import type { CheckKind } from './kind.js';
 
 const PROTOCOLS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
@@ -44,9 +46,10 @@ export const tls = {
     const where = `${host}:${port}`;
     let seen: Handshake;
     try {
-      seen = await handshake(host, port, ctx.environment?.tls?.ca, signal);
+      seen = await handshake(host, port, ctx.environment?.tls?.ca, signal, ctx.http.lookup);
     } catch (error) {
-      if (signal.aborted) throw error;
+      // A refused address is the run's policy, not the target's TLS: the check errors.
+      if (signal.aborted || isBlocked(error)) throw error;
       const message = errorMessage(error);
       return { summary: message, findings: [handshakeFailed(where, message)] };
     }
@@ -155,13 +158,18 @@ interface Handshake {
   handshakeMs: number;
 }
 
-/** Connects without rejecting the certificate, so its problems can be reported rather than thrown. */
-function handshake(
+/**
+ * Connects without rejecting the certificate, so its problems can be reported rather than thrown.
+ * With a lookup (the service's address guard) the address is vetted first; a refusal is a TargetError.
+ */
+async function handshake(
   host: string,
   port: number,
   ca: string | undefined,
   signal: AbortSignal,
+  lookup: LookupFunction | undefined,
 ): Promise<Handshake> {
+  await preconnect(lookup, host);
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const isIp = /^[\d.]+$|:/.test(host);
@@ -171,6 +179,7 @@ function handshake(
       ...(isIp ? {} : { servername: host }),
       rejectUnauthorized: false,
       ...(ca && { ca }),
+      ...(lookup && { lookup }),
       timeout: 10_000,
     });
     const fail = (message: string) => {
@@ -192,6 +201,10 @@ function handshake(
       socket.end();
     });
     socket.once('timeout', () => fail('timed out after 10s'));
-    socket.once('error', (error) => fail(error.message));
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== BLOCKED_CODE) return fail(error.message);
+      socket.destroy();
+      reject(new TargetError('ssrf.blocked', error.message, { cause: error }));
+    });
   });
 }

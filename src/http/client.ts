@@ -1,7 +1,9 @@
+import { isIP, type LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
+import { Agent, type buildConnector } from 'undici';
 import { CancelledError, InputError, TargetError } from '../core/errors.js';
 import type { Timings } from '../core/result.js';
+import { preconnect } from './address-guard.js';
 import { type AuthProvider, createAuth } from './auth.js';
 import { Deadline } from './deadline.js';
 import { ACCEPT_ENCODING, decodeBody } from './decode.js';
@@ -52,6 +54,11 @@ export interface HttpClientOptions {
   now?: () => number;
   /** Use this client's auth (its token cache, its token endpoint) instead of building one: see derive(). */
   sharedAuth?: AuthProvider;
+  /**
+   * DNS lookup for every connection, redirects included: the service passes an address guard's
+   * (src/http/address-guard.ts) so runs reach only the hosts they may. IP literals are vetted by it too.
+   */
+  lookup?: LookupFunction;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -70,6 +77,8 @@ export class HttpClient {
   readonly #headers: Record<string, string>;
   readonly #userAgent: string;
   readonly #options: HttpClientOptions;
+  /** Origins ("http://127.0.0.1:4321") of proxies Gangway runs itself, reached without the lookup. */
+  readonly #exempt = new Map<string, number>();
   #closed = false;
 
   constructor(options: HttpClientOptions) {
@@ -90,7 +99,7 @@ export class HttpClient {
     }
     if (tls.insecure) connect.rejectUnauthorized = false;
     this.#agent = new Agent({
-      connect: timedConnector(connect),
+      connect: this.#connector(connect, options.lookup),
       headersTimeout: this.limits.headersTimeoutMs,
       bodyTimeout: this.limits.bodyTimeoutMs,
       connections: options.connections ?? null,
@@ -104,6 +113,28 @@ export class HttpClient {
     this.auth =
       options.sharedAuth ??
       createAuth(options.auth ?? { type: 'none' }, options.now ? { ...deps, now: options.now } : deps);
+  }
+
+  /** The lookup every connection uses (an address guard's in the service), for checks that open raw sockets. */
+  get lookup(): LookupFunction | undefined {
+    return this.#options.lookup;
+  }
+
+  /**
+   * Lets this client reach `origin`, a proxy Gangway itself listens on (a fault proxy on 127.0.0.1),
+   * without the lookup's guard; every other origin, redirects included, stays guarded. Returns the undo.
+   */
+  exemptOrigin(origin: string): () => void {
+    const key = originKey(origin);
+    this.#exempt.set(key, (this.#exempt.get(key) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const left = (this.#exempt.get(key) ?? 1) - 1;
+      if (left > 0) this.#exempt.set(key, left);
+      else this.#exempt.delete(key);
+    };
   }
 
   /** Headers sent with every request (the environment's extra headers), for tools that send on their own. */
@@ -266,6 +297,28 @@ export class HttpClient {
     await this.#agent.close();
   }
 
+  /** undici's connector: timed, and with a lookup also guarded (IP literals vetted first: node skips lookup for them). */
+  #connector(connect: Record<string, unknown>, lookup: LookupFunction | undefined): buildConnector.connector {
+    const plain = timedConnector(connect);
+    if (lookup === undefined) return plain;
+    const guarded = timedConnector({ ...connect, lookup });
+    return (opts, callback) => {
+      const port = opts.port || (opts.protocol === 'https:' ? '443' : '80');
+      if (this.#exempt.size > 0 && this.#exempt.has(`${opts.protocol}//${opts.hostname}:${port}`)) {
+        plain(opts, callback);
+        return;
+      }
+      if (isIP(opts.hostname) === 0) {
+        guarded(opts, callback);
+        return;
+      }
+      preconnect(lookup, opts.hostname).then(
+        () => guarded(opts, callback),
+        (error: unknown) => callback((error as { cause?: Error }).cause ?? (error as Error), null),
+      );
+    };
+  }
+
   #split(url: string): { origin: string; path: string } {
     // Fast path for the common case, a path under the base URL: no URL parsing per request.
     const base = this.#base;
@@ -303,6 +356,13 @@ export class HttpClient {
     const exchange = buildExchange(parts, this.#redactor, this.limits.evidenceBodyBytes);
     return new HttpError(code, safe, exchange, cause === undefined ? undefined : { cause });
   }
+}
+
+/** "protocol//hostname:port" as undici's connector sees it (IPv6 without brackets, default ports filled in). */
+function originKey(origin: string): string {
+  const u = new URL(origin);
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return `${u.protocol}//${u.hostname.replace(/^\[|\]$/g, '')}:${port}`;
 }
 
 function isBug(err: unknown): boolean {

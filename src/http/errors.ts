@@ -1,5 +1,6 @@
 import { TargetError } from '../core/errors.js';
 import type { Exchange } from '../core/result.js';
+import { BLOCKED_CODE } from './address-guard.js';
 
 /** A failed exchange with the target: carries the redacted exchange as evidence. */
 export class HttpError extends TargetError {
@@ -94,6 +95,9 @@ export function classifyNetworkError(err: unknown, where: string, timeouts: Time
       };
     case 'ETIMEDOUT':
       return { code: 'http.timeout', message: `${where} timed out (${raw})` };
+    case BLOCKED_CODE:
+      // The address guard's own sentence names the address and the rule; the origin adds nothing.
+      return { code: 'ssrf.blocked', message: raw };
     case 'UND_ERR_CLOSED':
     case 'UND_ERR_DESTROYED':
       return { code: 'http.closed', message: 'the HTTP client was closed before the request completed' };

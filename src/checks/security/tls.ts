@@ -1,5 +1,8 @@
+import type { LookupFunction } from 'node:net';
 import { connect, type SecureVersion } from 'node:tls';
+import { TargetError } from '../../core/errors.js';
 import type { Finding, Severity } from '../../core/result.js';
+import { BLOCKED_CODE, preconnect } from '../../http/address-guard.js';
 import type { ResolvedTls } from '../../http/types.js';
 
 /** One handshake offering only what a server should refuse. */
@@ -53,21 +56,27 @@ export interface TlsOutcome {
   untested: string[];
 }
 
-/** Handshakes with the host offering only legacy protocols or weak suites; each accepted one is a finding. */
+/**
+ * Handshakes with the host offering only legacy protocols or weak suites; each accepted one is a finding.
+ * With a lookup (the service's address guard) a refused address rejects with TargetError "ssrf.blocked".
+ */
 export async function probeTls(
   baseUrl: string,
   tls: ResolvedTls | undefined,
   signal: AbortSignal,
+  lookup?: LookupFunction,
 ): Promise<TlsOutcome> {
   const url = new URL(baseUrl);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || 443);
+  await preconnect(lookup, host);
   const where = `${host}:${port}`;
   const findings: Finding[] = [];
   const untested: string[] = [];
   for (const offer of OFFERS) {
     if (signal.aborted) break;
-    const result = await handshake(host, port, offer, tls, signal);
+    const result = await handshake(host, port, offer, tls, signal, lookup);
+    if (result.kind === 'blocked') throw new TargetError('ssrf.blocked', result.message);
     if (result.kind === 'unavailable') {
       untested.push(offer.name);
       continue;
@@ -90,7 +99,8 @@ export async function probeTls(
 type Handshake =
   | { kind: 'accepted'; protocol: string; cipher: string }
   | { kind: 'refused' }
-  | { kind: 'unavailable' };
+  | { kind: 'unavailable' }
+  | { kind: 'blocked'; message: string };
 
 function handshake(
   host: string,
@@ -98,6 +108,7 @@ function handshake(
   offer: Offer,
   tls: ResolvedTls | undefined,
   signal: AbortSignal,
+  lookup: LookupFunction | undefined,
 ): Promise<Handshake> {
   return new Promise((resolve) => {
     let socket: ReturnType<typeof connect>;
@@ -114,6 +125,7 @@ function handshake(
         ...(tls?.cert && { cert: tls.cert }),
         ...(tls?.key && { key: tls.key }),
         ...(tls?.passphrase && { passphrase: tls.passphrase }),
+        ...(lookup && { lookup }),
         timeout: 10_000,
       });
     } catch {
@@ -137,6 +149,7 @@ function handshake(
     });
     socket.once('timeout', () => done({ kind: 'refused' }));
     socket.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === BLOCKED_CODE) return done({ kind: 'blocked', message: error.message });
       // "no ciphers available" and the like come from our side before anything is sent.
       const local = /NO_CIPHERS_AVAILABLE|NO_PROTOCOLS_AVAILABLE|no cipher match/i.test(
         `${error.code ?? ''} ${error.message}`,
