@@ -263,6 +263,15 @@ async function commitThenReset(ctx: CheckContext, op: Operation): Promise<Commit
     faults: [fault],
     redactor: ctx.redactor,
     ...(env.tls && { upstreamTls: env.tls }),
+    ...(ctx.http.lookup && { lookup: ctx.http.lookup }),
   });
-  return { url: proxy.url, close: () => proxy.close() };
+  // The proxy is ours, on loopback: past the address guard; the proxy's upstream side is guarded.
+  const undo = ctx.http.exemptOrigin(proxy.url);
+  return {
+    url: proxy.url,
+    close: () => {
+      undo();
+      return proxy.close();
+    },
+  };
 }

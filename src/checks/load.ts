@@ -3,6 +3,7 @@ import { parseDuration } from '../core/duration.js';
 import { GangwayError } from '../core/errors.js';
 import type { Finding, Sample } from '../core/result.js';
 import { parseThreshold, type Threshold } from '../core/threshold.js';
+import { policyOf } from '../http/address-guard.js';
 import type { HttpStepSpec, LoadModel, LoadPlan, LoadSummary, StepFunction } from '../load/index.js';
 import { resolveLoadTarget, runLoad, toStepSpec } from '../load/index.js';
 import type { FlowStep, Targets } from '../playbook/schema.js';
@@ -202,7 +203,16 @@ async function rawStep(
   // The environment's extra headers (request's own win), then its auth.
   const authed = { headers: { ...ctx.http.defaultHeaders, ...request.headers }, url: request.url };
   await ctx.http.auth.apply(authed, signal);
-  return toStepSpec({ ...request, ...authed }, timeoutMs, ctx.environment?.tls);
+  const spec = toStepSpec({ ...request, ...authed }, timeoutMs, ctx.environment?.tls);
+  // The raw step opens its own connections (in worker threads too): it takes the guard's policy.
+  const policy = policyOf(ctx.http.lookup);
+  if (ctx.http.lookup && !policy) {
+    throw new GangwayError(
+      'load.lookup',
+      'the raw load step can only apply an address guard made by createAddressGuard',
+    );
+  }
+  return policy ? { ...spec, addressPolicy: policy } : spec;
 }
 
 /** The generic step: one whole flow per iteration through the check's client (auth, limits, redaction). */

@@ -74,6 +74,7 @@ export const resilience = {
       seed: ctx.seed,
       redactor: ctx.redactor,
       ...(env.tls && { upstreamTls: env.tls }),
+      ...(ctx.http.lookup && { lookup: ctx.http.lookup }),
     });
     let dependency: FaultProxy | undefined;
     // The environment's client (headers, auth, TLS, redaction) pointed at the front proxy, which adds
@@ -82,6 +83,8 @@ export const resilience = {
       baseUrl: front.url,
       limits: { totalTimeoutMs: budget, headersTimeoutMs: budget, bodyTimeoutMs: budget },
     });
+    // The front proxy is ours, on loopback: past the address guard; the proxy's upstream side is guarded.
+    http.exemptOrigin(front.url);
     try {
       if (o.dependency) {
         dependency = await startProxy({
@@ -89,6 +92,7 @@ export const resilience = {
           host: o.dependency.host,
           port: o.dependency.port,
           seed: ctx.seed,
+          ...(ctx.http.lookup && { lookup: ctx.http.lookup }),
         });
       }
       return await judge({ ...ctx, http }, o, budget, front, dependency, signal);

@@ -1,4 +1,5 @@
 import { Client, Pool } from 'undici';
+import { createAddressGuard } from '../http/address-guard.js';
 import { classifyNetworkError } from '../http/errors.js';
 import type { HttpStepSpec, Step, StepDone } from './types.js';
 
@@ -17,6 +18,8 @@ export function errorClassOf(error: unknown): string {
       return 'connection';
     case 'http.tls':
       return 'tls';
+    case 'ssrf.blocked':
+      return 'blocked';
     default:
       return 'other';
   }
@@ -67,6 +70,9 @@ export function httpStep(spec: HttpStepSpec): Step {
       ...(tls.key !== undefined && { key: tls.key }),
       ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }),
       ...(tls.insecure && { rejectUnauthorized: false }),
+      // Names are vetted on every connection (DNS rebinding included); an IP-literal origin is vetted
+      // once by runLoad before the run starts, since node skips the lookup for literals.
+      ...(spec.addressPolicy && { lookup: createAddressGuard(spec.addressPolicy).lookup }),
     },
   };
   // The open model shares a pool (arrivals take any free socket, or queue); in the closed model each

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { InputError } from '../core/errors.js';
+import { createAddressGuard } from '../http/address-guard.js';
 import { Engine } from './engine.js';
 import { functionStep } from './function-step.js';
 import { httpStep } from './http-step.js';
@@ -61,6 +62,9 @@ export async function runLoad(
   options: RunLoadOptions = {},
 ): Promise<LoadSummary> {
   validatePlan(plan);
+  // Refused before a single request: the origin is fixed for the whole run (TargetError "ssrf.blocked").
+  if (typeof step !== 'function' && step.addressPolicy)
+    await createAddressGuard(step.addressPolicy).checkUrl(step.origin);
   const workers = Math.min(plan.workers, availableParallelism());
   if (typeof step === 'function') {
     if (plan.workers > 1) {

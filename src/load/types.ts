@@ -1,5 +1,6 @@
 import type { ThresholdResult } from '../core/result.js';
 import type { Threshold } from '../core/threshold.js';
+import type { AddressPolicy } from '../http/address-guard.js';
 import type { ResolvedTls } from '../http/types.js';
 
 /** A stage of a ramping arrival rate: reach `target` requests per second over `durationMs`. */
@@ -69,6 +70,11 @@ export interface HttpStepSpec {
   timeoutMs: number;
   /** TLS settings of the environment (PEM text, insecure). */
   tls?: ResolvedTls;
+  /**
+   * Where connections may go (the service's address guard): a policy rather than a lookup function
+   * because worker threads rebuild the step from this object. Absent: no guard.
+   */
+  addressPolicy?: AddressPolicy;
 }
 
 /** Live figures, about once a second, for progress bars and lines. */

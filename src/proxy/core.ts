@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { InputError } from '../core/errors.js';
 import { Redactor } from '../http/redact.js';
 import type { ApiSpec } from '../openapi/types.js';
@@ -39,6 +40,11 @@ export interface ProxyOptions {
   upstreamTimeoutMs?: number;
   /** Hides credentials in recorded headers and URLs (default: the built-in names). */
   redactor?: Redactor;
+  /**
+   * DNS lookup for upstream connections (the service's address guard, src/http/address-guard.ts): an
+   * upstream it refuses makes the start fail (IP literal) or each connection fail (name). Default: dns.lookup.
+   */
+  lookup?: LookupFunction;
 }
 
 /** A running proxy: its address, its faults, its counters and observations. */

@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'n
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream';
+import { isBlocked, preconnect } from '../http/address-guard.js';
 import { createRng, type Rng } from '../openapi/prng.js';
 import { type FaultProxy, ProxyCore, type ProxyOptions } from './core.js';
 import type { Fault } from './faults.js';
@@ -30,7 +31,14 @@ interface Context {
 /** Starts an HTTP(S) fault proxy in front of `options.upstream`. */
 export async function startHttpProxy(options: ProxyOptions): Promise<FaultProxy> {
   const core = new ProxyCore(options, 'http');
-  const upstream = createUpstream(options.upstream, options.upstreamTls, options.upstreamTimeoutMs);
+  const upstream = createUpstream(
+    options.upstream,
+    options.upstreamTls,
+    options.upstreamTimeoutMs,
+    options.lookup,
+  );
+  // An IP-literal upstream never goes through the lookup: vetted once here (it cannot change).
+  await preconnect(options.lookup, new URL(upstream.origin).hostname);
   const closing = new AbortController();
   const ctx: Context = {
     core,
@@ -132,7 +140,14 @@ async function relay(
     if (signal.aborted) return;
     rec.outcome = 'upstream-error';
     const code = (error as { code?: unknown }).code;
-    sendProblem(res, rec, 502, `the upstream did not answer (${typeof code === 'string' ? code : 'error'})`);
+    if (isBlocked(error)) sendProblem(res, rec, 502, (error as Error).message);
+    else
+      sendProblem(
+        res,
+        rec,
+        502,
+        `the upstream did not answer (${typeof code === 'string' ? code : 'error'})`,
+      );
     return;
   }
   const status = up.statusCode ?? 502;

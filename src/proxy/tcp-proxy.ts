@@ -1,5 +1,6 @@
-import net, { type Socket } from 'node:net';
+import net, { type LookupFunction, type Socket } from 'node:net';
 import { InputError } from '../core/errors.js';
+import { preconnect } from '../http/address-guard.js';
 import { createRng, type Rng } from '../openapi/prng.js';
 import { type FaultProxy, ProxyCore, type ProxyOptions } from './core.js';
 import type { FaultAction } from './faults.js';
@@ -21,6 +22,8 @@ function parseTarget(text: string): { host: string; port: number } {
 /** Starts a TCP fault proxy: bytes relayed to `options.upstream`, one fault decision per connection. */
 export async function startTcpProxy(options: ProxyOptions): Promise<FaultProxy> {
   const target = parseTarget(options.upstream);
+  // An IP-literal upstream never goes through the lookup: vetted once here (it cannot change).
+  await preconnect(options.lookup, target.host);
   const core = new ProxyCore(options, 'tcp');
   const jitter = createRng((core.seed ^ 0x9e3779b9) >>> 0);
   const sockets = new Set<Socket>();
@@ -30,7 +33,7 @@ export async function startTcpProxy(options: ProxyOptions): Promise<FaultProxy> 
   };
   const server = net.createServer((client) => {
     track(client);
-    connection(core, target, client, jitter, track);
+    connection(core, target, client, jitter, track, options.lookup);
   });
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port ?? 0, host);
@@ -47,6 +50,7 @@ function connection(
   client: Socket,
   jitter: Rng,
   track: (s: Socket) => void,
+  lookup: LookupFunction | undefined,
 ): void {
   core.stats.requests += 1;
   core.stats.active += 1;
@@ -65,7 +69,7 @@ function connection(
     else client.resume(); // read and drop: the peer sees an open connection that never answers
     return;
   }
-  const upstream = net.connect(target.port, target.host);
+  const upstream = net.connect({ port: target.port, host: target.host, ...(lookup && { lookup }) });
   track(upstream);
   const controller = new AbortController();
   const stop = () => {

@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { InputError } from '../core/errors.js';
 
 /** TLS towards the upstream: extra CA, client certificate, or no verification (PEM text). */
@@ -33,8 +34,13 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Parses the upstream URL (http or https, optional path prefix) and builds its agent. */
-export function createUpstream(url: string, tls: UpstreamTls = {}, timeoutMs = 60_000): Upstream {
+/** Parses the upstream URL (http or https, optional path prefix) and builds its agent (with `lookup` if given). */
+export function createUpstream(
+  url: string,
+  tls: UpstreamTls = {},
+  timeoutMs = 60_000,
+  lookup?: LookupFunction,
+): Upstream {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -54,12 +60,13 @@ export function createUpstream(url: string, tls: UpstreamTls = {}, timeoutMs = 6
   const agent = secure
     ? new https.Agent({
         keepAlive: true,
+        ...(lookup && { lookup }),
         ...(tls.ca !== undefined && { ca: tls.ca }),
         ...(tls.cert !== undefined && { cert: tls.cert }),
         ...(tls.key !== undefined && { key: tls.key }),
         ...(tls.insecure && { rejectUnauthorized: false }),
       })
-    : new http.Agent({ keepAlive: true });
+    : new http.Agent({ keepAlive: true, ...(lookup && { lookup }) });
   return {
     origin: parsed.origin,
     host: parsed.host,
