@@ -1,37 +1,17 @@
 // The one store suite: every case runs on SQLite and on PostgreSQL (sqlite.test.ts, postgres.test.ts).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { InputError } from '../../src/core/errors.js';
 import { openStore, playbookVersionId, type Store } from '../../src/store/index.js';
 import { type Backend, open } from './backends.js';
 import { runCases } from './cases-runs.js';
+import { serviceCases } from './cases-service.js';
+import { runChild } from './child.js';
 import { PLAYBOOK, result, SPEC, seed } from './fixtures.js';
 import { scaleCase } from './scale.js';
-
-const here = fileURLToPath(new URL('.', import.meta.url));
-
-function runChild(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'append-child.ts'), ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`append child exited ${code}: ${stderr}`));
-    });
-  });
-}
 
 /** What the suite's case files share: the backend, and stores opened on it (closed after the suite). */
 export interface SuiteContext {
@@ -356,6 +336,7 @@ export function storeSuite(make: () => Promise<Backend>): void {
   });
 
   runCases(ctx);
+  serviceCases(ctx);
 
   describe('scale', () => {
     scaleCase(async () => (await track()).store);
