@@ -65,9 +65,11 @@ export const tlsSchema = z
     ca: z
       .string()
       .optional()
-      .describe('Path to a PEM bundle of trusted CAs (in addition to the system ones).'),
-    cert: z.string().optional().describe('Path to a PEM client certificate for mutual TLS.'),
-    key: z.string().optional().describe('Path to the PEM private key of the client certificate.'),
+      .describe(
+        'Path to a PEM bundle of trusted CAs (in addition to the system ones), or the PEM itself (e.g. from ${secret.ca} in the service).',
+      ),
+    cert: z.string().optional().describe('Path to a PEM client certificate for mutual TLS, or the PEM itself.'),
+    key: z.string().optional().describe('Path to the PEM private key of the client certificate, or the PEM itself.'),
     passphrase: secretish.optional(),
     insecure: z
       .boolean()

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { LookupFunction } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import type { TargetEnvironment } from '../checks/kind.js';
 import { parseDuration } from '../core/duration.js';
@@ -24,6 +25,8 @@ export interface PrepareOptions {
   version: string;
   /** Extra headers from the command line ("Name: value"), treated as secrets in evidence. */
   headers?: Record<string, string>;
+  /** DNS lookup for every connection (the service's outbound address guard). */
+  lookup?: LookupFunction;
 }
 
 /** Resolves an environment's references (registering every secret with the redactor) and builds its client. */
@@ -69,7 +72,7 @@ function build(
   env: Environment,
   tls: ResolvedTls | undefined,
   redactor: Redactor,
-  options: { version: string; headers?: Record<string, string> },
+  options: { version: string; headers?: Record<string, string>; lookup?: LookupFunction },
 ): PreparedTarget {
   try {
     new URL(env.baseUrl);
@@ -97,6 +100,7 @@ function build(
     headers,
     redactor,
     version: options.version,
+    ...(options.lookup && { lookup: options.lookup }),
     // Checks judge a 3xx against the spec themselves; following it could lead anywhere the target
     // points, outside the environments the playbook declares.
     limits: {
@@ -122,6 +126,8 @@ function build(
 async function readTls(tls: NonNullable<Environment['tls']>, baseDir: string): Promise<ResolvedTls> {
   const read = async (path: string | undefined, what: string) => {
     if (!path) return undefined;
+    // Inline PEM (the service keeps certificates in its secret store, not in files).
+    if (path.trimStart().startsWith('-----BEGIN')) return path;
     const file = isAbsolute(path) ? path : resolve(baseDir, path);
     try {
       return await readFile(file, 'utf8');

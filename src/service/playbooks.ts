@@ -1,0 +1,125 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { checkKinds } from '../checks/index.js';
+import { specReferenceProblems } from '../checks/spec-references.js';
+import { parseDuration } from '../core/duration.js';
+import { InputError } from '../core/errors.js';
+import { loadSpec } from '../openapi/load.js';
+import type { ApiSpec } from '../openapi/types.js';
+import { loadPlaybook } from '../playbook/load.js';
+import type { Playbook, Stage } from '../playbook/schema.js';
+import type { PlaybookVersion, Store } from '../store/index.js';
+import { notFound } from './errors.js';
+
+/** A stored playbook version, parsed and validated like `gangway run` does, with its spec. */
+export interface LoadedVersion {
+  version: PlaybookVersion;
+  playbook: Playbook;
+  spec?: ApiSpec;
+}
+
+const ROOT = join(tmpdir(), 'gangway-playbooks');
+
+/**
+ * Parses playbook texts through the same loader as the CLI: the texts are written to a private
+ * directory (playbook.yaml and the spec beside it) because the loader and the spec engine work on files.
+ * Versions are content-addressed, so a parsed version never changes and is cached.
+ */
+export class PlaybookVersions {
+  readonly #cache = new Map<string, Promise<LoadedVersion>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly capacity = 32,
+  ) {}
+
+  /** The parsed version; 404 when it does not exist. */
+  async get(id: string): Promise<LoadedVersion> {
+    let pending = this.#cache.get(id);
+    if (!pending) {
+      pending = (async () => {
+        const version = await this.store.playbooks.get(id);
+        if (!version) throw notFound('playbook', id);
+        return { version, ...(await parseTexts(version.playbookText, version.specText, id)) };
+      })();
+      this.#cache.set(id, pending);
+      pending.catch(() => this.#cache.delete(id));
+      if (this.#cache.size > this.capacity) this.#cache.delete(this.#cache.keys().next().value as string);
+    }
+    return pending;
+  }
+}
+
+/** Parses and validates playbook and spec texts (the playbook's api.spec is served by specText). */
+export async function parseTexts(
+  playbookText: string,
+  specText: string | null,
+  label: string,
+): Promise<{ playbook: Playbook; spec?: ApiSpec }> {
+  await mkdir(ROOT, { recursive: true, mode: 0o700 });
+  const dir = await mkdtemp(join(ROOT, `${label.slice(0, 12)}-`));
+  try {
+    const file = join(dir, 'playbook.yaml');
+    await writeFile(file, playbookText, { mode: 0o600 });
+    const specFile = specText === null ? undefined : specPath(dir, playbookText, specText);
+    if (specFile) {
+      await mkdir(dirname(specFile), { recursive: true });
+      await writeFile(specFile, specText ?? '', { mode: 0o600 });
+    }
+    let spec: ApiSpec | undefined;
+    const playbook = await loadPlaybook(file, {
+      kinds: checkKinds,
+      verify: async (loaded) => {
+        if (!loaded.api || !specFile) return [];
+        spec = await loadSpec(specFile);
+        return specReferenceProblems(loaded, spec);
+      },
+    });
+    return { playbook, ...(spec && { spec }) };
+  } catch (error) {
+    throw withoutTempDir(error, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Where the spec goes: the relative path api.spec names (inside the directory), else spec.json / spec.yaml. */
+function specPath(dir: string, playbookText: string, specText: string): string {
+  let declared: unknown;
+  try {
+    declared = (parseYaml(playbookText) as { api?: { spec?: unknown } } | null)?.api?.spec;
+  } catch {
+    declared = undefined; // the loader reports the YAML error with its position
+  }
+  if (typeof declared === 'string' && !/^[a-z][\w+.-]*:/i.test(declared)) {
+    const target = resolve(dir, declared);
+    if (target.startsWith(`${dir}${sep}`)) return target;
+  }
+  return join(dir, specText.trimStart().startsWith('{') ? 'spec.json' : 'spec.yaml');
+}
+
+/** Diagnostics name playbook.yaml:line:column, not the private directory the texts were parsed in. */
+function withoutTempDir(error: unknown, dir: string): unknown {
+  if (!(error instanceof InputError)) return error;
+  const strip = (text: string) => text.replaceAll(`${dir}${sep}`, '');
+  const copy = new InputError(
+    error.code,
+    strip(error.message),
+    error.diagnostics.map((d) => ({ ...d, file: strip(d.file), message: strip(d.message) })),
+  );
+  return copy;
+}
+
+/** Whether a partner token may start this stage: as the playbook says, else only off production. */
+export function partnerMayRun(playbook: Playbook, stage: Stage): boolean {
+  if (stage.partnerRuns !== undefined) return stage.partnerRuns;
+  const env = stage.environment ? playbook.environments[stage.environment] : undefined;
+  return env !== undefined && !env.production;
+}
+
+/** The stage's freshness window in ms. */
+export function freshnessMs(stage: Stage, fallbackMs: number): number {
+  return stage.freshness ? parseDuration(stage.freshness) : fallbackMs;
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { createAddressGuard } from '../http/address-guard.js';
+import { createPostgresJobQueue, createSqliteJobQueue, type JobQueue } from '../jobs/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { buildApp } from './app.js';
+import { STAGE_RUN_JOB, stageRunHandler } from './executor.js';
+import { PlaybookVersions } from './playbooks.js';
+import { DEFAULT_CONFIG, type ServiceConfig, type ServiceContext } from './types.js';
+
+export interface RuntimeOptions {
+  /** postgres://… selects PostgreSQL; otherwise the SQLite file in dataDir. */
+  databaseUrl?: string;
+  dataDir?: string;
+  config?: Partial<ServiceConfig>;
+  /** Private, loopback or link-local targets runs may reach: true for all, or CIDRs. Default: none. */
+  allowPrivateTargets?: boolean | readonly string[];
+  /** Runs executed at once by this process's worker (default 2). */
+  concurrency?: number;
+  workerId?: string;
+  logger?: FastifyBaseLogger;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The pieces every service process has: the store, the job queue, the parsed playbook versions. */
+export interface Runtime {
+  store: Store;
+  jobs: JobQueue;
+  ctx: ServiceContext;
+  close(): Promise<void>;
+}
+
+/** Opens the store and the job queue matching it: SQLite file + embedded queue, or PostgreSQL + graphile-worker. */
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const store = await openStore({
+    ...(options.databaseUrl && { url: options.databaseUrl }),
+    ...(options.dataDir && { dataDir: options.dataDir }),
+    ...(options.env && { env: options.env }),
+  });
+  // The embedded queue keeps its own file beside the store's: better-sqlite3 is synchronous, and two
+  // connections to one file in one process could wait on each other's write lock with the event loop blocked.
+  const jobs =
+    store.dialect === 'postgres'
+      ? createPostgresJobQueue({ connectionString: options.databaseUrl ?? '' })
+      : createSqliteJobQueue({ database: join(store.dataDir, 'jobs.db') });
+  const config: ServiceConfig = { ...DEFAULT_CONFIG, ...options.config };
+  const ctx: ServiceContext = { store, jobs, config, versions: new PlaybookVersions(store), now: store.now };
+  return {
+    store,
+    jobs,
+    ctx,
+    async close() {
+      await jobs.stop({ timeoutMs: 10_000 }).catch(() => undefined);
+      await jobs.close().catch(() => undefined);
+      await store.close();
+    },
+  };
+}
+
+/** Starts executing queued runs in this process. */
+export async function startWorking(runtime: Runtime, options: RuntimeOptions): Promise<string> {
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const allowPrivate = options.allowPrivateTargets ?? false;
+  await runtime.jobs.start(
+    {
+      [STAGE_RUN_JOB]: stageRunHandler({
+        store: runtime.store,
+        versions: runtime.ctx.versions,
+        workerId,
+        version: runtime.ctx.config.version,
+        staleRunMs: runtime.ctx.config.staleRunMs,
+        outbound: (hosts) => createAddressGuard({ allowHosts: hosts, allowPrivate }),
+        ...(options.concurrency && { concurrency: options.concurrency }),
+      }) as never,
+    },
+    { concurrency: options.concurrency ?? 2, workerId },
+  );
+  return workerId;
+}
+
+/** `gangway serve`: the API on a port; with SQLite it also executes runs (the embedded worker). */
+export async function startServer(
+  options: RuntimeOptions & { host?: string; port?: number; worker?: boolean },
+): Promise<{ app: FastifyInstance; url: string; runtime: Runtime; close(): Promise<void> }> {
+  const runtime = await openRuntime(options);
+  try {
+    const app = await buildApp(runtime.ctx, { ...(options.logger && { logger: options.logger }) });
+    const works = options.worker ?? runtime.store.dialect === 'sqlite';
+    if (works) await startWorking(runtime, options);
+    const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 8080 });
+    return {
+      app,
+      url: address,
+      runtime,
+      async close() {
+        await app.close();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
