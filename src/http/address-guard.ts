@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
+import { Agent, buildConnector } from 'undici';
 import { InputError, TargetError } from '../core/errors.js';
 import { type Cidr, type Classification, cidrContains, classify, parseCidr } from './address-ranges.js';
 
@@ -181,6 +182,34 @@ export function vetHost(lookup: LookupFunction, host: string): Promise<void> {
 export async function preconnect(lookup: LookupFunction | undefined, host: string): Promise<void> {
   const bare = host.replace(/^\[|\]$/g, '');
   if (lookup !== undefined && isIP(bare) !== 0) await vetHost(lookup, bare);
+}
+
+/**
+ * Wraps an undici connector built with `lookup` so that IP-literal hosts meet the same lookup first
+ * (node skips it for literals); names go straight to the connector, whose lookup vets them.
+ */
+export function vetLiterals(
+  connect: buildConnector.connector,
+  lookup: LookupFunction,
+): buildConnector.connector {
+  return (opts, callback) => {
+    if (isIP(opts.hostname) === 0) {
+      connect(opts, callback);
+      return;
+    }
+    lookup(opts.hostname, { all: true }, (err) => {
+      if (err) callback(err, null);
+      else connect(opts, callback);
+    });
+  };
+}
+
+/**
+ * An undici Agent whose every connection goes through `lookup`, IP literals and redirects included:
+ * for code that fetches on its own (`fetch(url, { dispatcher })` with undici's fetch). The caller closes it.
+ */
+export function guardedAgent(lookup: LookupFunction, connect: buildConnector.BuildOptions = {}): Agent {
+  return new Agent({ connect: vetLiterals(buildConnector({ ...connect, lookup }), lookup) });
 }
 
 /** Whether an error is (or wraps) the guard's refusal. */

@@ -1,9 +1,9 @@
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, type buildConnector } from 'undici';
 import { CancelledError, InputError, TargetError } from '../core/errors.js';
 import type { Timings } from '../core/result.js';
-import { preconnect } from './address-guard.js';
+import { vetLiterals } from './address-guard.js';
 import { type AuthProvider, createAuth } from './auth.js';
 import { Deadline } from './deadline.js';
 import { ACCEPT_ENCODING, decodeBody } from './decode.js';
@@ -301,21 +301,14 @@ export class HttpClient {
   #connector(connect: Record<string, unknown>, lookup: LookupFunction | undefined): buildConnector.connector {
     const plain = timedConnector(connect);
     if (lookup === undefined) return plain;
-    const guarded = timedConnector({ ...connect, lookup });
+    const guarded = vetLiterals(timedConnector({ ...connect, lookup }), lookup);
     return (opts, callback) => {
       const port = opts.port || (opts.protocol === 'https:' ? '443' : '80');
       if (this.#exempt.size > 0 && this.#exempt.has(`${opts.protocol}//${opts.hostname}:${port}`)) {
         plain(opts, callback);
-        return;
-      }
-      if (isIP(opts.hostname) === 0) {
+      } else {
         guarded(opts, callback);
-        return;
       }
-      preconnect(lookup, opts.hostname).then(
-        () => guarded(opts, callback),
-        (error: unknown) => callback((error as { cause?: Error }).cause ?? (error as Error), null),
-      );
     };
   }
 

@@ -6,7 +6,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { connect } from 'node:tls';
-import { type AddressPolicy, createAddressGuard } from '../../src/http/address-guard.js';
+import { fetch } from 'undici';
+import { type AddressPolicy, createAddressGuard, guardedAgent } from '../../src/http/address-guard.js';
 import { HttpClient } from '../../src/http/client.js';
 import { HttpError } from '../../src/http/errors.js';
 import { Redactor } from '../../src/http/redact.js';
@@ -160,6 +161,28 @@ describe('HttpClient with an address guard', () => {
       assert.equal((again as HttpError).code, 'ssrf.blocked');
     } finally {
       await derived.close();
+    }
+  });
+
+  test("guardedAgent: undici's fetch through the guard, redirects included", async () => {
+    const refuse = guardedAgent(createAddressGuard().lookup);
+    const only1 = guardedAgent(createAddressGuard({ allowPrivate: ['127.0.0.1/32'] }).lookup);
+    const seen = other.connections();
+    try {
+      for (const url of [`${server.url}/`, `http://localhost:${server.port}/`]) {
+        const error = await fetch(url, { dispatcher: refuse }).catch((e: unknown) => e);
+        assert.equal((error as { cause?: { code?: string } }).cause?.code, 'EGANGWAYBLOCKED', url);
+      }
+      assert.equal((await fetch(`${server.url}/`, { dispatcher: only1 })).status, 200);
+      const redirected = await fetch(`${redirector.url}/`, { dispatcher: only1 }).catch((e: unknown) => e);
+      assert.match(
+        String((redirected as { cause?: Error }).cause?.message),
+        /refused to connect to 127\.0\.0\.2/,
+      );
+      assert.equal(other.connections(), seen);
+    } finally {
+      await refuse.close();
+      await only1.close();
     }
   });
 
