@@ -329,7 +329,9 @@ export function listingCases(ctx: SuiteContext): void {
       // of those few hundred rows; SQLite must still read them in index order.
       const unbounded = store.dialect === 'postgres';
       const plans = await Promise.all([
-        planProblems(store, 'onboardings', onboardingListQuery(store.db, {}, 50).compile()),
+        planProblems(store, 'onboardings', onboardingListQuery(store.db, {}, 50).compile(), {
+          unfiltered: true,
+        }),
         planProblems(
           store,
           'onboardings of a partner',
@@ -340,42 +342,41 @@ export function listingCases(ctx: SuiteContext): void {
           'onboardings of a playbook',
           onboardingListQuery(store.db, { playbookName: 'pb-7' }, 50).compile(),
         ),
-        planProblems(store, 'partners', partnerListQuery(store.db, { cursor: partnerCursor }, 50).compile()),
-        planProblems(
-          store,
-          'playbooks by name',
-          playbookListQuery(store.db, { name: 'pb-7' }).compile(),
-          unbounded,
-        ),
+        planProblems(store, 'partners', partnerListQuery(store.db, { cursor: partnerCursor }, 50).compile(), {
+          unfiltered: true,
+        }),
+        planProblems(store, 'playbooks by name', playbookListQuery(store.db, { name: 'pb-7' }).compile(), {
+          allowSort: unbounded,
+        }),
         planProblems(
           store,
           'playbooks by ids',
           playbookListQuery(store.db, { ids: ['pbv_00001', 'pbv_00700'] }).compile(),
-          true,
+          { allowSort: true },
         ),
         planProblems(
           store,
           'sign-offs of a partner',
           signoffListQuery(store.db, { partnerId: 'prt_00007' }).compile(),
-          unbounded,
+          { allowSort: unbounded },
         ),
         planProblems(
           store,
           'sign-offs of an onboarding',
           signoffListQuery(store.db, { onboardingId: 'onb_00007' }).compile(),
-          unbounded,
+          { allowSort: unbounded },
         ),
         planProblems(
           store,
           'waivers of a partner',
           waiverListQuery(store.db, { partnerId: 'prt_00007', activeOnly: true }, now).compile(),
-          unbounded,
+          { allowSort: unbounded },
         ),
         planProblems(
           store,
           'waivers of an onboarding',
           waiverListQuery(store.db, { onboardingId: 'onb_00007' }, now).compile(),
-          unbounded,
+          { allowSort: unbounded },
         ),
         planProblems(store, 'run events', runEventListQuery(store.db, 'run_00042', 10, 100).compile()),
       ]);
