@@ -68,8 +68,19 @@ const LABEL: Record<string, string> = {
 // rebuild the guard from the policy (see policyOf).
 const policies = new WeakMap<LookupFunction, Readonly<AddressPolicy>>();
 
+/** How the guard resolves names: dns.lookup with `all: true` (tests inject a resolver that rebinds). */
+export type Resolve = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
 /** Builds a guard; throws InputError "ssrf.bad-cidr" / "ssrf.bad-host" for a malformed policy. */
-export function createAddressGuard(policy: AddressPolicy = {}): AddressGuard {
+export function createAddressGuard(
+  policy: AddressPolicy = {},
+  options: { resolve?: Resolve } = {},
+): AddressGuard {
+  const resolve: Resolve = options.resolve ?? dnsLookup;
   const frozen = freezePolicy(policy);
   const cidrs = Array.isArray(frozen.allowPrivate) ? frozen.allowPrivate.map(cidrOf) : undefined;
   const allowAllPrivate = frozen.allowPrivate === true;
@@ -100,14 +111,14 @@ export function createAddressGuard(policy: AddressPolicy = {}): AddressGuard {
     return `refused to connect to ${address} (${because(host, c)}${outside}); allow it with ${FLAG}`;
   };
 
-  const lookup: LookupFunction = (hostname, options, callback) => {
+  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     const host = normalizeHost(hostname);
     const refused = hostRefusal(host);
     if (refused !== undefined) {
       process.nextTick(callback, new BlockedAddressError(refused, host, undefined), '', undefined);
       return;
     }
-    const all = options.all === true;
+    const all = lookupOptions.all === true;
     const answer = (addresses: readonly LookupAddress[]) => {
       for (const a of addresses) {
         const reason = addressRefusal(host, a.address);
@@ -129,7 +140,7 @@ export function createAddressGuard(policy: AddressPolicy = {}): AddressGuard {
     }
     // Every address is checked, not only the one the caller will use: a name with one public and one
     // private address is refused, whatever order the resolver returns them in.
-    dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (err, addresses) => {
+    resolve(hostname, { ...(lookupOptions as LookupOptions), all: true }, (err, addresses) => {
       if (err) callback(err, '', undefined);
       else answer(addresses);
     });

@@ -186,6 +186,40 @@ describe('HttpClient with an address guard', () => {
     }
   });
 
+  test('DNS rebinding: a name that re-resolves to a refused address is refused on the next connection', async () => {
+    const answers = ['127.0.0.1', '10.0.0.5'];
+    let asked = 0;
+    const guard = createAddressGuard(
+      { allowPrivate: ['127.0.0.1/32'] },
+      {
+        resolve: (_host, _options, callback) => {
+          const address = answers[Math.min(asked++, answers.length - 1)]!;
+          process.nextTick(callback, null, [{ address, family: 4 }]);
+        },
+      },
+    );
+    const c = new HttpClient({
+      redactor: new Redactor(),
+      lookup: guard.lookup,
+      limits: { totalTimeoutMs: 10_000 },
+    });
+    const url = `http://rebind.test:${server.port}/`;
+    try {
+      // "connection: close": the next request needs a new connection, hence a new lookup
+      const first = await c.request({ method: 'GET', url, headers: { connection: 'close' } });
+      assert.equal(first.status, 200);
+      const second = await c.request({ method: 'GET', url }).catch((e: unknown) => e);
+      assert.equal((second as HttpError).code, 'ssrf.blocked');
+      assert.match(
+        (second as HttpError).message,
+        /refused to connect to 10\.0\.0\.5 \(rebind\.test → private range/,
+      );
+      assert.equal(asked, 2);
+    } finally {
+      await c.close();
+    }
+  });
+
   test('without a lookup nothing changes', async () => {
     const c = new HttpClient({ redactor: new Redactor() });
     assert.equal(c.lookup, undefined);
