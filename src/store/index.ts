@@ -1,5 +1,5 @@
 // The store's public surface: the service, the jobs adapters and the CLI import from here only.
-export type { Signoff, StoredWaiver } from './approvals.js';
+export type { Signoff, SignoffFilter, StoredWaiver, WaiverFilter } from './approvals.js';
 export {
   type AuditEvent,
   type AuditInput,
@@ -13,10 +13,15 @@ export type { Actor, StoreContext } from './context.js';
 export { type DialectName, isPostgresUrl } from './dialect.js';
 export type { Evidence } from './evidence.js';
 export type { DurationStats, MetricsOptions, OnboardingMetrics } from './metrics.js';
-export type { Onboarding, Transition } from './onboardings.js';
+export type { Onboarding, OnboardingFilter, Transition } from './onboardings.js';
 export type { Page } from './page.js';
-export type { Partner } from './partners.js';
-export { type PlaybookVersion, type PlaybookVersionSummary, playbookVersionId } from './playbooks.js';
+export type { Partner, PartnerFilter } from './partners.js';
+export {
+  type PlaybookFilter,
+  type PlaybookVersion,
+  type PlaybookVersionSummary,
+  playbookVersionId,
+} from './playbooks.js';
 export type { ResultFilter, StoredCheckResult } from './results.js';
 export { MAX_RUN_EVENT_BYTES, type RunEvent, type RunEventInput } from './run-events.js';
 export {
