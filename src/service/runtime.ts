@@ -8,6 +8,13 @@ import { openStore, type Store } from '../store/index.js';
 import { buildApp } from './app.js';
 import { STAGE_RUN_JOB, stageRunHandler } from './executor.js';
 import { PlaybookVersions } from './playbooks.js';
+import {
+  DEFAULT_RETENTION,
+  RETENTION_JOB,
+  type RetentionSettings,
+  retentionHandler,
+  scheduleRetention,
+} from './retention.js';
 import { DEFAULT_CONFIG, type ServiceConfig, type ServiceContext } from './types.js';
 
 export interface RuntimeOptions {
@@ -20,6 +27,13 @@ export interface RuntimeOptions {
   /** Runs executed at once by this process's worker (default 2). */
   concurrency?: number;
   workerId?: string;
+  /** Evidence and run-event retention in days (default 90 and 30). */
+  retention?: Partial<RetentionSettings>;
+  /**
+   * A worker process silent this long is dead and its jobs go to the others (default 30 s). With
+   * config.staleRunMs it bounds how soon a killed worker's run is taken over.
+   */
+  jobLeaseMs?: number;
   logger?: FastifyBaseLogger;
   env?: NodeJS.ProcessEnv;
 }
@@ -39,12 +53,13 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.dataDir && { dataDir: options.dataDir }),
     ...(options.env && { env: options.env }),
   });
+  const lease = options.jobLeaseMs === undefined ? {} : { leaseMs: options.jobLeaseMs };
   // The embedded queue keeps its own file beside the store's: better-sqlite3 is synchronous, and two
   // connections to one file in one process could wait on each other's write lock with the event loop blocked.
   const jobs =
     store.dialect === 'postgres'
-      ? createPostgresJobQueue({ connectionString: options.databaseUrl ?? '' })
-      : createSqliteJobQueue({ database: join(store.dataDir, 'jobs.db') });
+      ? createPostgresJobQueue({ connectionString: options.databaseUrl ?? '', ...lease })
+      : createSqliteJobQueue({ database: join(store.dataDir, 'jobs.db'), ...lease });
   const config: ServiceConfig = { ...DEFAULT_CONFIG, ...options.config };
   const ctx: ServiceContext = { store, jobs, config, versions: new PlaybookVersions(store), now: store.now };
   return {
@@ -74,9 +89,14 @@ export async function startWorking(runtime: Runtime, options: RuntimeOptions): P
         outbound: (hosts) => createAddressGuard({ allowHosts: hosts, allowPrivate }),
         ...(options.concurrency && { concurrency: options.concurrency }),
       }) as never,
+      [RETENTION_JOB]: retentionHandler(runtime.store, runtime.jobs, {
+        ...DEFAULT_RETENTION,
+        ...options.retention,
+      }),
     },
     { concurrency: options.concurrency ?? 2, workerId },
   );
+  await scheduleRetention(runtime.jobs);
   return workerId;
 }
 
