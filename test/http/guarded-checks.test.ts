@@ -1,10 +1,14 @@
 // Checks that open their own sockets (tls, security's TLS probe, resilience's fault proxy) under the
 // service's address guard, reached through ctx.http.lookup.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { idempotency } from '../../src/checks/idempotency.js';
 import type { CheckContext } from '../../src/checks/kind.js';
 import { resilience } from '../../src/checks/resilience.js';
 import { probeTls } from '../../src/checks/security/tls.js';
@@ -13,6 +17,8 @@ import { TargetError } from '../../src/core/errors.js';
 import { type AddressPolicy, createAddressGuard } from '../../src/http/address-guard.js';
 import { HttpClient } from '../../src/http/client.js';
 import { Redactor } from '../../src/http/redact.js';
+import { loadSpec } from '../../src/openapi/index.js';
+import { ORDERS_SPEC, startOrdersApi } from '../idempotency/orders-api.js';
 import { certificates } from './helpers.js';
 
 interface Counted {
@@ -158,5 +164,33 @@ describe('resilience under the guard', () => {
       await ctx.http.close();
     }
     assert.equal(api.connections(), before);
+  });
+});
+
+describe('idempotency under the guard', () => {
+  test("the lost-answer scenario reaches the check's own proxy; other hosts stay refused", async () => {
+    const api = await startOrdersApi();
+    const port = new URL(api.url).port;
+    const dir = mkdtempSync(join(tmpdir(), 'gangway-guard-'));
+    writeFileSync(join(dir, 'orders.yaml'), ORDERS_SPEC);
+    // Only the name "localhost" may be reached: the fault proxy on 127.0.0.1 is refused unless exempted.
+    const ctx = context(`http://localhost:${port}`, {
+      allowHosts: ['localhost'],
+      allowPrivate: ['127.0.0.0/8', '::1'],
+    });
+    ctx.spec = await loadSpec(join(dir, 'orders.yaml'));
+    try {
+      const report = await idempotency.run(ctx, idempotency.options.parse(undefined), never);
+      assert.deepEqual(report.findings, []);
+      assert.equal(report.measurements?.['behaviours.notJudged'], 0, report.summary);
+      // the exemption ended with the proxy
+      const after = await ctx.http
+        .request({ method: 'GET', url: 'http://127.0.0.1:9/' })
+        .catch((e: unknown) => e);
+      assert.equal((after as TargetError).code, 'ssrf.blocked');
+    } finally {
+      await ctx.http.close();
+      await api.close();
+    }
   });
 });
