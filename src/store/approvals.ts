@@ -259,6 +259,12 @@ export function waiverRepository(ctx: StoreContext) {
       });
     },
 
+    /** One waiver by id (expired and revoked ones too). */
+    async get(id: string): Promise<StoredWaiver | undefined> {
+      const row = await ctx.db.selectFrom('waivers').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toWaiver(row);
+    },
+
     /** Waivers, newest first; `activeOnly` drops expired and revoked ones; `partnerId` scopes to one partner. */
     async list(filter: WaiverFilter = {}): Promise<StoredWaiver[]> {
       return (await waiverListQuery(ctx.db, filter, ctx.now()).execute()).map(toWaiver);

@@ -267,6 +267,9 @@ export function listingCases(ctx: SuiteContext): void {
         [onboardings[3], onboardings[1]],
       );
       assert.equal((await store.waivers.list({ partnerId: bravo!.id, activeOnly: true })).length, 1);
+      const [waiver] = await store.waivers.list({ onboardingId: onboardings[0]! });
+      assert.deepEqual(await store.waivers.get(waiver!.id), waiver);
+      assert.equal(await store.waivers.get('wvr_missing'), undefined);
     });
 
     test('a database made before migration 0002 gets partner ids on its sign-offs and waivers', async () => {
