@@ -79,7 +79,11 @@ export class DocumentSet {
 }
 
 /** Loads the files the root references (transitively) and checks that every $ref resolves. */
-export async function loadReferencedFiles(docs: DocumentSet, cwd: string): Promise<Diagnostic[]> {
+export async function loadReferencedFiles(
+  docs: DocumentSet,
+  cwd: string,
+  options: { externalRefs?: boolean } = {},
+): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
   const failed = new Map<string, string>();
   const sites: RefSite[] = [];
@@ -101,6 +105,10 @@ export async function loadReferencedFiles(docs: DocumentSet, cwd: string): Promi
     }
     const loaded = await Promise.all(
       [...wanted].map(async (url) => {
+        if (options.externalRefs === false) {
+          failed.set(url, 'references to other documents are not followed here: send one bundled document');
+          return undefined;
+        }
         try {
           return await readSource(url, cwd);
         } catch (error) {

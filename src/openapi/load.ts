@@ -14,9 +14,13 @@ import type { ApiSpec, OpenApiVersion } from './types.js';
  * Loads a Swagger 2.0 / OpenAPI 3.0 / 3.1 document from a file path or an http(s) URL, with the
  * files it references, and normalises it. Every structural problem is collected and raised at
  * once as an InputError (code "spec.invalid", "spec.parse", "spec.unsupported-version" or
- * "spec.unreadable") whose diagnostics carry file:line:column.
+ * "spec.unreadable") whose diagnostics carry file:line:column. `externalRefs: false` refuses $refs to other
+ * files and URLs (the service parses uploaded texts and must not read its own files or fetch for them).
  */
-export async function loadSpec(source: string, options: { cwd?: string } = {}): Promise<ApiSpec> {
+export async function loadSpec(
+  source: string,
+  options: { cwd?: string; externalRefs?: boolean } = {},
+): Promise<ApiSpec> {
   const cwd = options.cwd ?? process.cwd();
   const url = /^https?:\/\//i.test(source)
     ? new URL(source).href
@@ -45,7 +49,7 @@ export async function loadSpec(source: string, options: { cwd?: string } = {}): 
     throw new InputError('spec.unsupported-version', formatDiagnostic(d), [d]);
   }
   const docs = new DocumentSet(root);
-  const diagnostics = await loadReferencedFiles(docs, cwd);
+  const diagnostics = await loadReferencedFiles(docs, cwd, { externalRefs: options.externalRefs ?? true });
   const info = doc.info;
   if (!isObject(info)) diagnostics.push(at([], 'info is missing (an object with title and version)'));
   else {

@@ -27,6 +27,8 @@ export interface PrepareOptions {
   headers?: Record<string, string>;
   /** DNS lookup for every connection (the service's outbound address guard). */
   lookup?: LookupFunction;
+  /** False in the service: TLS material must be the PEM itself, never a path on the server (default true). */
+  allowFiles?: boolean;
 }
 
 /** Resolves an environment's references (registering every secret with the redactor) and builds its client. */
@@ -53,7 +55,7 @@ export async function prepareTarget(
   const authEnv = resolveValue({ auth: declared.auth, tls: declared.tls }, options.resolver);
   for (const value of authEnv.envValues) redactor.addSecret(value);
   const env = resolved.value;
-  const tls = env.tls ? await readTls(env.tls, playbook.baseDir) : undefined;
+  const tls = env.tls ? await readTls(env.tls, playbook.baseDir, options.allowFiles ?? true) : undefined;
   return build(name, env, tls, redactor, options);
 }
 
@@ -123,11 +125,21 @@ function build(
   };
 }
 
-async function readTls(tls: NonNullable<Environment['tls']>, baseDir: string): Promise<ResolvedTls> {
+async function readTls(
+  tls: NonNullable<Environment['tls']>,
+  baseDir: string,
+  allowFiles: boolean,
+): Promise<ResolvedTls> {
   const read = async (path: string | undefined, what: string) => {
     if (!path) return undefined;
     // Inline PEM (the service keeps certificates in its secret store, not in files).
     if (path.trimStart().startsWith('-----BEGIN')) return path;
+    if (!allowFiles) {
+      throw new InputError(
+        'playbook.tls-file',
+        `the TLS ${what} must be the PEM itself here, not a file name`,
+      );
+    }
     const file = isAbsolute(path) ? path : resolve(baseDir, path);
     try {
       return await readFile(file, 'utf8');

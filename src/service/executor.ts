@@ -101,6 +101,7 @@ async function execute(
     const target = await prepareTarget(playbook, name, {
       resolver,
       version: deps.version,
+      allowFiles: false,
       ...(guard && { lookup: guard.lookup }),
     });
     if (guard) await guard.checkUrl(target.environment.baseUrl);

@@ -25,10 +25,11 @@ const ROOT = join(tmpdir(), 'gangway-playbooks');
 /**
  * Parses playbook texts through the same loader as the CLI: the texts are written to a private
  * directory (playbook.yaml and the spec beside it) because the loader and the spec engine work on files.
- * Versions are content-addressed, so a parsed version never changes and is cached.
+ * Versions are content-addressed, so a parsed version never changes: it is cached, and its directory
+ * stays while the process runs (checks such as the OWASP ruleset read the spec file again).
  */
 export class PlaybookVersions {
-  readonly #cache = new Map<string, Promise<LoadedVersion>>();
+  readonly #cache = new Map<string, Promise<LoadedVersion & { dir: string }>>();
 
   constructor(
     private readonly store: Store,
@@ -42,24 +43,62 @@ export class PlaybookVersions {
       pending = (async () => {
         const version = await this.store.playbooks.get(id);
         if (!version) throw notFound('playbook', id);
-        return { version, ...(await parseTexts(version.playbookText, version.specText, id)) };
+        const dir = await privateDir(id);
+        return { version, dir, ...(await parseTexts(version.playbookText, version.specText, dir)) };
       })();
       this.#cache.set(id, pending);
       pending.catch(() => this.#cache.delete(id));
-      if (this.#cache.size > this.capacity) this.#cache.delete(this.#cache.keys().next().value as string);
+      if (this.#cache.size > this.capacity) {
+        const oldest = this.#cache.keys().next().value as string;
+        const evicted = this.#cache.get(oldest);
+        this.#cache.delete(oldest);
+        void evicted?.then((v) => rm(v.dir, { recursive: true, force: true })).catch(() => undefined);
+      }
     }
     return pending;
   }
+
+  /** Removes the parsed versions' directories. */
+  async close(): Promise<void> {
+    const all = await Promise.allSettled(this.#cache.values());
+    this.#cache.clear();
+    await Promise.all(
+      all.map((r) =>
+        r.status === 'fulfilled' ? rm(r.value.dir, { recursive: true, force: true }) : undefined,
+      ),
+    );
+  }
 }
 
-/** Parses and validates playbook and spec texts (the playbook's api.spec is served by specText). */
-export async function parseTexts(
+/** Validates texts someone sends (a push) in a directory removed afterwards. */
+export async function validateTexts(
   playbookText: string,
   specText: string | null,
-  label: string,
 ): Promise<{ playbook: Playbook; spec?: ApiSpec }> {
+  const dir = await privateDir('push');
+  try {
+    return await parseTexts(playbookText, specText, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function privateDir(label: string): Promise<string> {
   await mkdir(ROOT, { recursive: true, mode: 0o700 });
-  const dir = await mkdtemp(join(ROOT, `${label.slice(0, 12)}-`));
+  return mkdtemp(join(ROOT, `${label.slice(0, 12)}-`));
+}
+
+/**
+ * Parses and validates playbook and spec texts in `dir` (the playbook's api.spec is served by specText).
+ * The service reads nothing but these texts: no templates (extends), no $refs to other files or URLs, no
+ * certificate files, no baseline spec files (the compatibility check) — each is refused with a clear error.
+ */
+async function parseTexts(
+  playbookText: string,
+  specText: string | null,
+  dir: string,
+): Promise<{ playbook: Playbook; spec?: ApiSpec }> {
+  refuseServerFiles(playbookText);
   try {
     const file = join(dir, 'playbook.yaml');
     await writeFile(file, playbookText, { mode: 0o600 });
@@ -73,15 +112,51 @@ export async function parseTexts(
       kinds: checkKinds,
       verify: async (loaded) => {
         if (!loaded.api || !specFile) return [];
-        spec = await loadSpec(specFile);
+        spec = await loadSpec(specFile, { externalRefs: false });
         return specReferenceProblems(loaded, spec);
       },
     });
+    const unsupported = playbook.stages.flatMap((st) =>
+      st.checks.filter((c) => SERVER_UNSUPPORTED.has(c.kind)).map((c) => `${st.id}/${c.id}`),
+    );
+    if (unsupported.length > 0) {
+      throw new InputError(
+        'service.unsupported-check',
+        `the service cannot run ${unsupported.join(', ')} yet: the compatibility check reads its baseline spec from a file; run that stage with \`gangway run … --server\` to upload its results`,
+      );
+    }
     return { playbook, ...(spec && { spec }) };
   } catch (error) {
     throw withoutTempDir(error, dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+const SERVER_UNSUPPORTED = new Set(['compatibility']);
+
+/** Refuses what would make the server read its own files: templates and certificate paths. */
+function refuseServerFiles(playbookText: string): void {
+  let doc: { extends?: unknown; environments?: Record<string, { tls?: Record<string, unknown> }> } | null;
+  try {
+    doc = parseYaml(playbookText) as typeof doc;
+  } catch {
+    return; // the loader reports the YAML error with its position
+  }
+  if (doc && typeof doc === 'object' && doc.extends !== undefined) {
+    throw new InputError(
+      'playbook.extends',
+      'the service stores one self-contained playbook: merge its template first (`gangway push` does)',
+    );
+  }
+  for (const [name, env] of Object.entries(doc?.environments ?? {})) {
+    for (const key of ['ca', 'cert', 'key']) {
+      const value = env?.tls?.[key];
+      if (typeof value === 'string' && !value.includes('${') && !value.trimStart().startsWith('-----BEGIN')) {
+        throw new InputError(
+          'playbook.tls-file',
+          `environments.${name}.tls.${key} names a file; the service takes the PEM itself, e.g. \${secret.${name}_${key}}`,
+        );
+      }
+    }
   }
 }
 

@@ -69,6 +69,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     async close() {
       await jobs.stop({ timeoutMs: 10_000 }).catch(() => undefined);
       await jobs.close().catch(() => undefined);
+      await ctx.versions.close();
       await store.close();
     },
   };

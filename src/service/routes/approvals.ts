@@ -30,7 +30,7 @@ export const approvalRoutes = [
           ...(query.onboardingId && { onboardingId: query.onboardingId }),
           ...(query.stage && { stage: query.stage }),
           ...(partnerId && { partnerId }),
-        } as Parameters<typeof ctx.store.signoffs.list>[0]),
+        }),
       };
     },
   }),
@@ -183,7 +183,7 @@ export const approvalRoutes = [
     response: { status: 204, description: 'Revoked (or already was).' },
     errors: [404],
     async handle({ ctx, principal, params, body }) {
-      const [waiver] = (await ctx.store.waivers.list({})).filter((w) => w.id === params.waiverId);
+      const waiver = await ctx.store.waivers.get(params.waiverId);
       if (!waiver) throw notFound('waiver', params.waiverId);
       const onboarding = await ctx.store.onboardings.get(waiver.onboardingId);
       if (!onboarding || !canSeePartner(principal, onboarding.partnerId))

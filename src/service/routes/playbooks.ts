@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatDuration } from '../../core/duration.js';
 import type { PlaybookVersion } from '../../store/index.js';
 import { ApiError, notFound } from '../errors.js';
-import { freshnessMs, type LoadedVersion, parseTexts, partnerMayRun } from '../playbooks.js';
+import { freshnessMs, type LoadedVersion, partnerMayRun, validateTexts } from '../playbooks.js';
 import { ALL_ROLES, route, WRITERS } from '../route.js';
 import { idString, pageOf } from '../schemas/common.js';
 import { playbookSummarySchema, playbookVersionSchema } from '../schemas/resources.js';
@@ -59,7 +59,7 @@ export const playbookRoutes = [
     },
     async handle({ ctx, principal, body }) {
       const specText = body.specText ?? null;
-      const { playbook } = await parseTexts(body.playbookText, specText, 'push');
+      const { playbook } = await validateTexts(body.playbookText, specText);
       if (playbook.api && specText === null) {
         throw new ApiError(
           400,
