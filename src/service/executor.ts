@@ -189,7 +189,7 @@ class EventBuffer {
   }
 }
 
-/** Every host the playbook's environments name (base URLs, absolute token URLs), references resolved. */
+/** Every host the playbook names: environments (base URLs, absolute token URLs, references resolved) and check dependencies. */
 export function declaredHosts(playbook: Playbook, resolver: ReferenceResolver): string[] {
   const hosts = new Set<string>();
   const add = (value: unknown) => {
@@ -209,6 +209,12 @@ export function declaredHosts(playbook: Playbook, resolver: ReferenceResolver): 
     }
     add(env.baseUrl);
     add((env.auth as { tokenUrl?: unknown } | undefined)?.tokenUrl);
+  }
+  // The resilience check puts a fault proxy in front of a dependency the playbook names.
+  for (const stage of playbook.stages) {
+    for (const entry of stage.checks) {
+      add((entry.options as { dependency?: { upstream?: unknown } } | undefined)?.dependency?.upstream);
+    }
   }
   return [...hosts];
 }
