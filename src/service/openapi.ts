@@ -27,7 +27,10 @@ export function buildOpenApi(
   const paths: Record<string, Record<string, unknown>> = {};
   const convert = (schema: z.ZodType, io: 'input' | 'output') => hoist(toSchema(schema, io), components);
 
-  components.Error = hoist(toSchema(errorSchema, 'output'), components);
+  // The error schema has an id, so its conversion is a $ref to the definition that hoist() just put in
+  // components.Error: assigning that $ref to components.Error would make it refer to itself.
+  const error = hoist(toSchema(errorSchema, 'output'), components);
+  components.Error ??= error;
   for (const r of routes) {
     const parameters = [
       ...parametersOf(r.params, 'path', convert),
