@@ -9,7 +9,7 @@ import type { RunReport } from '../runner/events.js';
 import { detachedClient, type PreparedTarget } from '../runner/prepare.js';
 import { runStage } from '../runner/run-stage.js';
 import { EXIT } from './exit-codes.js';
-import type { Io } from './output.js';
+import { type Io, printError } from './output.js';
 import { VERSION } from './version.js';
 
 export interface ExecuteOptions {
@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   verbose?: boolean;
   /** Exit code when the gate is open but findings exist (gangway contract: any finding is 1). */
   strictFindings?: boolean;
+  /** Sends the finished report elsewhere (run --server); if it throws, the exit code is 3. */
+  upload?: (report: RunReport) => Promise<void>;
 }
 
 /** Parses --report flags up front so a typo fails before any request is sent. */
@@ -92,6 +94,15 @@ export async function execute(io: Io, options: ExecuteOptions): Promise<number> 
       io.err.write(
         `${c.red('error')} could not write the ${format} report to ${file}: ${errorMessage(error)}\n`,
       );
+      return EXIT.internal;
+    }
+  }
+  if (options.upload) {
+    try {
+      await options.upload(report);
+    } catch (error) {
+      io.err.write('the run finished but its upload failed:\n');
+      printError(io, error);
       return EXIT.internal;
     }
   }
