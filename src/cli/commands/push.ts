@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parseDocument, parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { errorMessage, InputError } from '../../core/errors.js';
 import type { ApiSpec } from '../../openapi/types.js';
 import { loadTree } from '../../playbook/extends.js';
@@ -64,7 +65,8 @@ export async function playbookTexts(io: Io, file: string): Promise<PlaybookTexts
   const { playbook, spec } = await loadPlaybookAndSpec(file, io.cwd);
   const path = resolve(io.cwd, file);
   const raw = await readFile(path, 'utf8');
-  const playbookText = extendsOf(raw) === undefined ? raw : await mergedText(playbook, path);
+  const merged = extendsOf(raw) === undefined ? raw : await mergedText(playbook, path);
+  const playbookText = specInside(merged);
   const specText = playbook.api ? await specTextOf(playbook.api.spec, playbook.baseDir) : null;
   return { playbook, ...(spec && { spec }), playbookText, specText };
 }
@@ -87,10 +89,11 @@ async function mergedText(playbook: Playbook, path: string): Promise<string> {
   const dir = dirname(path);
   for (const stage of playbook.stages) {
     for (const check of stage.checks) {
-      if (check.baseDir && check.baseDir !== dir) {
+      const file = check.baseDir && check.baseDir !== dir ? fileIn(check.options, check.baseDir) : undefined;
+      if (file !== undefined) {
         throw new InputError(
           'cli.extends-elsewhere',
-          `check ${stage.id}/${check.id} comes from a template in another directory (${check.baseDir}); push cannot merge it into one text: move the template beside ${path} or copy the stage into the playbook`,
+          `check ${stage.id}/${check.id} names the file ${file} relative to its template in ${check.baseDir}; push cannot merge that into one text: move the template beside ${path}, or copy the check into the playbook`,
         );
       }
     }
@@ -100,6 +103,35 @@ async function mergedText(playbook: Playbook, path: string): Promise<string> {
   delete merged.extends;
   relativisePaths(merged, dir);
   return stringifyYaml(merged, { lineWidth: 0 });
+}
+
+/**
+ * The service writes the spec text beside the playbook text, at api.spec when that stays inside their
+ * directory: a spec elsewhere (../specs/api.yaml) is renamed to its file name, changing nothing else.
+ */
+function specInside(text: string): string {
+  const doc = parseDocument(text);
+  const spec = doc.getIn(['api', 'spec']);
+  if (typeof spec !== 'string' || /^[a-z][\w+.-]*:/i.test(spec)) return text;
+  const normal = spec.replaceAll('\\', '/');
+  if (!isAbsolute(spec) && !normal.split('/').includes('..')) return text;
+  doc.setIn(['api', 'spec'], `./${basename(normal)}`);
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** The first relative path among a check's option strings that names a file in the template's directory. */
+function fileIn(node: unknown, dir: string): string | undefined {
+  if (typeof node === 'string') {
+    if (node === '' || isAbsolute(node) || /^[a-z][\w+.-]*:/i.test(node) || node.includes('\n'))
+      return undefined;
+    return existsSync(resolve(dir, node)) ? node : undefined;
+  }
+  const children = Array.isArray(node) ? node : Object.values(asMap(node) ?? {});
+  for (const child of children) {
+    const found = fileIn(child, dir);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function relativeTo(dir: string, value: unknown): unknown {
