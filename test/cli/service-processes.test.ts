@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { NOTES_SPEC } from '../fixtures/apis/notes.js';
 import type { ApiServer } from '../fixtures/apis/server-kit.js';
 import { NOTES_TOKEN, notesPlaybook } from '../service/support.js';
+import { type PgServer, startPostgres } from '../support/postgres.js';
 import { cli, repoRoot, tempDir } from './helpers.js';
 
 const SECRET_KEY = Buffer.alloc(32, 9).toString('base64');
@@ -224,12 +225,7 @@ describe('gangway serve / worker / token / push / run --server / audit verify (r
       stage: 'readiness',
     });
     assert.equal(started.status, 202, JSON.stringify(started.body));
-    const deadline = Date.now() + 60_000;
-    let run = { status: 'queued', workerId: null as string | null };
-    while (!['passed', 'failed', 'errored'].includes(run.status) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      run = (await api<typeof run>(url, admin, 'GET', `/runs/${started.body.id}`)).body;
-    }
+    const run = await finalRun(url, admin, started.body.id);
     assert.equal(worker.process.exitCode, null, `the worker stays up: ${worker.err()}`);
     assert.equal(run.status, 'passed', worker.err());
     assert.equal(run.workerId, 'w1');
@@ -276,3 +272,96 @@ describe('gangway serve / worker / token / push / run --server / audit verify (r
     assert.equal(await serve.exit, 0, serve.err());
   });
 });
+
+describe('on PostgreSQL: one serve (no worker) and two worker processes share the runs', () => {
+  let pg: PgServer;
+  let notes: ApiServer;
+  let databaseUrl: string;
+
+  before(async () => {
+    pg = await startPostgres();
+    databaseUrl = await pg.createDatabase('cli_service');
+    notes = (await notesPlaybook()).api;
+  });
+
+  after(async () => {
+    for (const child of children) if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    await notes?.close();
+    await pg?.stop();
+  });
+
+  test('token create through DATABASE_URL, push, runs executed by the workers, SIGTERM → 0 everywhere', async () => {
+    const env = { GANGWAY_SECRET_KEY: SECRET_KEY, DATABASE_URL: databaseUrl };
+    const created = await cli(['token', 'create', '--role', 'admin'], { env, cwd: tempDir() });
+    assert.equal(created.code, 0, created.err);
+    const admin = created.out.trim();
+    const serve = gangway(['serve', '--port', '0'], env);
+    const line = await serve.line(/listening on/);
+    assert.match(line, /\(postgresql 127\.0\.0\.1:\d+\/cli_service; no worker: run gangway worker\)/);
+    assert.ok(!line.includes('postgres://'), 'never the URL (it may hold a password)');
+    const url = /listening on (http:\/\/[\d.:]+)/.exec(line)?.[1] ?? '';
+    const workers = ['w1', 'w2'].map((id) =>
+      gangway(['worker', '--worker-id', id, '--allow-private-targets', '127.0.0.0/8'], env),
+    );
+    await Promise.all(workers.map((w, i) => w.line(new RegExp(`^worker w${i + 1} ready \\(postgresql `))));
+
+    const dir = tempDir();
+    const fixture = await notesPlaybook();
+    await fixture.api.close();
+    writeFileSync(join(dir, 'p.yaml'), fixture.playbookText);
+    writeFileSync(join(dir, 'notes.yaml'), fixture.specText);
+    const pushed = await cli(['push', join(dir, 'p.yaml'), '--server', url, '--token', admin]);
+    assert.equal(pushed.code, 0, pushed.err);
+    const versionId = /as version (\w+)/.exec(pushed.out)?.[1];
+    assert.equal((await api(url, admin, 'POST', '/partners', { id: 'acme', name: 'Acme' })).status, 201);
+    for (const [name, value] of [
+      ['NOTES_URL', notes.url],
+      ['notes_token', NOTES_TOKEN],
+    ] as const) {
+      assert.equal((await api(url, admin, 'PUT', `/secrets/global/${name}`, { value })).status, 204);
+    }
+    const onboarding = await api<{ id: string }>(url, admin, 'POST', '/onboardings', {
+      partnerId: 'acme',
+      playbookVersionId: versionId,
+    });
+    const runIds: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const started = await api<{ id: string }>(url, admin, 'POST', '/runs', {
+        onboardingId: onboarding.body.id,
+        stage: 'readiness',
+      });
+      assert.equal(started.status, 202, JSON.stringify(started.body));
+      runIds.push(started.body.id);
+    }
+    const done = await Promise.all(runIds.map((id) => finalRun(url, admin, id)));
+    assert.deepEqual(
+      done.map((r) => r.status),
+      ['passed', 'passed', 'passed', 'passed'],
+      workers.map((w) => w.err()).join('\n'),
+    );
+    assert.ok(done.every((r) => r.workerId === 'w1' || r.workerId === 'w2'));
+
+    const verified = await cli(['audit', 'verify'], { env, cwd: dir });
+    assert.equal(verified.code, 0, verified.err);
+    assert.match(verified.out, /^audit chain intact: \d+ events/);
+
+    for (const child of [...workers, serve]) child.process.kill('SIGTERM');
+    assert.deepEqual(await Promise.all([...workers, serve].map((c) => c.exit)), [0, 0, 0]);
+  });
+});
+
+/** Polls a run until it is final (bounded). */
+async function finalRun(
+  url: string,
+  token: string,
+  id: string,
+): Promise<{ status: string; workerId: string | null }> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const run = (await api<{ status: string; workerId: string | null }>(url, token, 'GET', `/runs/${id}`))
+      .body;
+    if (['passed', 'failed', 'errored', 'interrupted'].includes(run.status) || Date.now() > deadline)
+      return run;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
