@@ -1,11 +1,16 @@
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.js';
 import { registerContract } from './commands/contract.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerLint } from './commands/lint.js';
 import { registerLoad } from './commands/load.js';
 import { registerProxy } from './commands/proxy.js';
+import { registerPush } from './commands/push.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
+import { registerWorker } from './commands/worker.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { defaultIo, type Io, printError } from './output.js';
 import { VERSION } from './version.js';
@@ -37,6 +42,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   registerDemo(program, io, done);
   registerLoad(program, io, done);
   registerProxy(program, io, done);
+  registerServe(program, io, done);
+  registerWorker(program, io, done);
+  registerToken(program, io, done);
+  registerPush(program, io, done);
+  registerAudit(program, io, done);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });
