@@ -276,3 +276,61 @@ describe('the CLI as a client of the service', () => {
     assert.match(ok.out, /^audit chain intact: \d+ events, head [0-9a-f]{64}\n$/);
   });
 });
+
+describe('token and serve without a server running', () => {
+  test('token create/list/revoke on a data dir; stdout of create is the token only', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const env = { GANGWAY_SECRET_KEY: Buffer.alloc(32, 3).toString('base64') };
+    const none = await cli(['token', 'list', '--data-dir', dataDir], { env });
+    assert.equal(none.code, 2, 'listing reads an existing database only');
+    assert.match(none.err, /no Gangway database in /);
+    const unknownPartner = await cli(
+      ['token', 'create', '--role', 'partner', '--partner', 'acme', '--data-dir', dataDir],
+      { env },
+    );
+    assert.equal(unknownPartner.code, 2);
+    assert.match(unknownPartner.err, /partner acme does not exist/);
+    const badRole = await cli(['token', 'create', '--role', 'root', '--data-dir', dataDir], { env });
+    assert.equal(badRole.code, 2);
+
+    const created = await cli(
+      ['token', 'create', '--role', 'operator', '--name', 'ci', '--data-dir', dataDir],
+      { env },
+    );
+    assert.equal(created.code, 0, created.err);
+    const id = /token (tok_\S+) "ci"/.exec(created.err)?.[1] ?? '';
+    assert.ok(id, created.err);
+    const listed = await cli(['token', 'list', '--json', '--data-dir', dataDir], { env });
+    const tokens = JSON.parse(listed.out) as { id: string; name: string; createdBy: string }[];
+    assert.deepEqual(
+      tokens.map((t) => [t.id, t.name]),
+      [[id, 'ci']],
+    );
+    assert.match(tokens[0]?.createdBy ?? '', /^cli:/);
+    assert.ok(!listed.out.includes(created.out.trim()), 'never the secret');
+
+    assert.equal((await cli(['token', 'revoke', id, '--data-dir', dataDir], { env })).code, 0);
+    const twice = await cli(['token', 'revoke', id, '--data-dir', dataDir], { env });
+    assert.equal(twice.code, 2);
+    assert.match(twice.err, /already revoked/);
+    assert.equal((await cli(['token', 'list', '--data-dir', dataDir], { env })).out, '');
+    assert.match((await cli(['token', 'list', '--all', '--data-dir', dataDir], { env })).out, /revoked 20/);
+    const audit = await cli(['audit', 'verify', '--data-dir', dataDir], { env });
+    assert.match(audit.out, /^audit chain intact: 2 events/, 'creation and revocation are audited');
+  });
+
+  test('serve on a port in use exits 2 naming it', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const { port } = busy.address() as { port: number };
+    try {
+      const result = await cli(['serve', '--port', String(port), '--data-dir', join(tempDir(), 'data')], {
+        env: { GANGWAY_SECRET_KEY: Buffer.alloc(32, 3).toString('base64') },
+      });
+      assert.equal(result.code, 2, result.err);
+      assert.match(result.err, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`));
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+  });
+});
