@@ -22,6 +22,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: ctx.config.bodyLimit,
+    // Ids may be 128 characters (schemas/common.ts); Fastify's default (100) answered 414 before the
+    // token was even checked.
+    maxParamLength: 512,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
   });

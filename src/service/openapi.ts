@@ -53,7 +53,7 @@ export function buildOpenApi(
     if (r.body) errors.add(413);
     for (const status of [...errors].sort()) {
       responses[String(status)] = {
-        description: STANDARD_ERRORS[status] ?? 'Error.',
+        description: describeError(status, r.rules),
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       };
     }
@@ -93,6 +93,13 @@ export function buildOpenApi(
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'gw_… API token' } },
     },
   };
+}
+
+function describeError(status: number, rules: Route['rules']): string {
+  const standard = STANDARD_ERRORS[status] ?? 'Error.';
+  if (status !== 400 || !rules) return standard;
+  const listed = Object.entries(rules).map(([code, when]) => `\`${code}\`: ${when}`);
+  return `${standard} Rules: ${listed.join('; ')}.`;
 }
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {

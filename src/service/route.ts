@@ -38,6 +38,11 @@ export interface Route<
   body?: B;
   /** The success answer. `schema` shapes the body (unknown fields are dropped); none: no body. */
   response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /**
+   * Codes of 400 answers for rules the schemas cannot express (code → when), listed in the OpenAPI
+   * document so a client (and Gangway's own contract check) can tell them from malformed requests.
+   */
+  rules?: Readonly<Record<string, string>>;
   /** Error statuses this endpoint documents besides 400, 401, 403 and 429 (every endpoint has those). */
   errors?: readonly number[];
   /** Streams its own answer (server-sent events); the returned value is ignored. */

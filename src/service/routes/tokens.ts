@@ -52,6 +52,10 @@ export const tokenRoutes = [
         record: tokenSchema,
       }),
     },
+    rules: {
+      'token.partner-required': 'a partner token without partnerId',
+      'token.partner-scope': 'partnerId on a token that is not a partner token',
+    },
     errors: [404],
     async handle({ ctx, principal, body }) {
       return ctx.store.tokens.create({
