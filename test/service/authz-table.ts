@@ -84,6 +84,13 @@ export const AUTHZ_TABLE: Record<string, Row> = {
     expect: STAFF_WRITE(409),
   },
 
+  // To the version it is on already: staff get through, nothing of substance changes.
+  'POST /onboardings/{onboardingId}/upgrades': {
+    url: (f) => `/onboardings/${f.onboardingB}/upgrades`,
+    body: (f) => ({ playbookVersionId: f.versionB, why: 'authorisation table' }),
+    expect: STAFF_WRITE(201),
+  },
+
   // runs (the authz service has no worker: started runs stay queued)
   'GET /runs': { url: () => '/runs', expect: LIST },
   'POST /runs': {
