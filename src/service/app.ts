@@ -29,7 +29,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     return503OnClosing: true,
   });
   const routes = options.routes ?? ROUTES;
-  const limiter = new AuthFailureLimiter(ctx.config.authFailuresPerMinute);
+  // The service's clock (tests move it past the window).
+  const limiter = new AuthFailureLimiter(ctx.config.authFailuresPerMinute, () => ctx.now().getTime());
   const openapi = buildOpenApi(routes, { version: ctx.config.version });
 
   app.setErrorHandler((error, request, reply) => {
