@@ -268,8 +268,23 @@ describe('gangway serve / worker / token / push / run --server / audit verify (r
     assert.ok(!serve.err().includes(admin), 'the token is not in the log');
     assert.ok(!serve.out().includes(admin));
 
+    // A client following a run that will not finish (no worker left) does not hold the shutdown up.
+    const { body: list } = await api<{ items: { id: string }[] }>(url, admin, 'GET', '/onboardings');
+    const queued = await api<{ id: string }>(url, admin, 'POST', '/runs', {
+      onboardingId: list.items[0]?.id,
+      stage: 'readiness',
+    });
+    assert.equal(queued.status, 202);
+    const stream = await fetch(`${url}/api/v1/runs/${queued.body.id}/events`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const reader = stream.body?.getReader();
+    assert.match(new TextDecoder().decode((await reader?.read())?.value), /stream of run events/);
+    const stopping = Date.now();
     serve.process.kill('SIGTERM');
     assert.equal(await serve.exit, 0, serve.err());
+    assert.ok(Date.now() - stopping < 20_000, `stopped in ${Date.now() - stopping} ms`);
+    await reader?.cancel().catch(() => undefined);
   });
 });
 

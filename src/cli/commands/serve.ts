@@ -20,6 +20,9 @@ interface ServeFlags extends DataFlags {
 export const ALLOW_PRIVATE_HELP =
   'let runs reach private, loopback or link-local targets: all, or only these comma-separated CIDRs (env GANGWAY_ALLOW_PRIVATE_TARGETS)';
 
+/** How long in-flight requests and event streams get to finish when the service stops. */
+const STREAM_GRACE_MS = 5_000;
+
 const SERVICE_EXIT_CODES =
   '\nExit codes: 0 stopped by SIGINT/SIGTERM, 2 invalid input (flags, a port in use), 3 internal error.';
 
@@ -81,7 +84,11 @@ async function serve(io: Io, flags: ServeFlags): Promise<number> {
   );
   const signal = await stopSignal();
   logger.info({ signal }, 'stopping');
-  await whileStopping(() => server.close());
+  // Open event streams (a client following a queued run) would hold app.close() forever: after a grace
+  // period their connections are closed, which ends those streams.
+  const grace = setTimeout(() => server.app.server.closeAllConnections(), STREAM_GRACE_MS);
+  grace.unref();
+  await whileStopping(() => server.close()).finally(() => clearTimeout(grace));
   logger.flush();
   return EXIT.ok;
 }
