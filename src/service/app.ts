@@ -24,7 +24,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     bodyLimit: ctx.config.bodyLimit,
     // Ids may be 128 characters (schemas/common.ts); Fastify's default (100) answered 414 before the
     // token was even checked.
-    maxParamLength: 512,
+    routerOptions: { maxParamLength: 512 },
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
   });

@@ -182,3 +182,40 @@ export const AUTHZ_TABLE: Record<string, Row> = {
   // metrics
   'GET /metrics': { url: () => '/metrics', expect: LIST },
 };
+
+/** A `gangway run` JSON report of one passing readiness check, as the CLI uploads it. */
+export function readinessReport(marker: string): unknown {
+  const at = new Date().toISOString();
+  return {
+    formatVersion: 1,
+    run: { stage: { id: 'readiness' }, environment: { name: 'sandbox' } },
+    outcome: 'passed',
+    checks: [
+      {
+        id: 'lifecycle',
+        kind: 'flow',
+        title: 'lifecycle',
+        required: true,
+        outcome: 'passed',
+        summary: `2 steps passed (${marker})`,
+        startedAt: at,
+        durationMs: 12,
+        findings: [],
+        measurements: {},
+        thresholds: [],
+        samples: [{ t: 0, ms: 3, ok: true }],
+        exchanges: [
+          {
+            id: `ex-${marker}`,
+            operation: 'createNote',
+            startedAt: at,
+            request: { method: 'POST', url: 'http://127.0.0.1:9/notes', headers: {}, body: '{}' },
+            response: { status: 201, headers: {}, body: `{"id":"${marker}"}`, size: 20 },
+            timings: { total: 3 },
+            traceId: '0af7651916cd43dd8448eb211c80319c',
+          },
+        ],
+      },
+    ],
+  };
+}

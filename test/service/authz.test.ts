@@ -3,47 +3,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ROUTES } from '../../src/service/routes/index.js';
-import { AUTHZ_TABLE, type Caller, type Fixture } from './authz-table.js';
+import { AUTHZ_TABLE, type Caller, type Fixture, readinessReport } from './authz-table.js';
 import { notesPlaybook, startTestService, type TestService } from './support.js';
 
 const CALLERS: readonly Caller[] = ['viewer', 'partnerA', 'partnerB', 'operator', 'admin'];
-
-/** A `gangway run` JSON report of one passing readiness check, as the CLI uploads it. */
-export function readinessReport(marker: string): unknown {
-  const at = new Date().toISOString();
-  return {
-    formatVersion: 1,
-    run: { stage: { id: 'readiness' }, environment: { name: 'sandbox' } },
-    outcome: 'passed',
-    checks: [
-      {
-        id: 'lifecycle',
-        kind: 'flow',
-        title: 'lifecycle',
-        required: true,
-        outcome: 'passed',
-        summary: `2 steps passed (${marker})`,
-        startedAt: at,
-        durationMs: 12,
-        findings: [],
-        measurements: {},
-        thresholds: [],
-        samples: [{ t: 0, ms: 3, ok: true }],
-        exchanges: [
-          {
-            id: `ex-${marker}`,
-            operation: 'createNote',
-            startedAt: at,
-            request: { method: 'POST', url: 'http://127.0.0.1:9/notes', headers: {}, body: '{}' },
-            response: { status: 201, headers: {}, body: `{"id":"${marker}"}`, size: 20 },
-            timings: { total: 3 },
-            traceId: '0af7651916cd43dd8448eb211c80319c',
-          },
-        ],
-      },
-    ],
-  };
-}
 
 describe('authorisation: every endpoint × every role, partner A against partner B', () => {
   let service: TestService;

@@ -7,6 +7,7 @@ import { idString, pageOf, pageQuery } from '../schemas/common.js';
 import { evidenceSchema, resultSchema, runSchema } from '../schemas/resources.js';
 import { partnerFilter, visibleOnboarding, visibleResult, visibleRun } from '../scope.js';
 import { uploadedReportSchema, uploadStatus } from '../upload.js';
+import { redactResults, uploadRedactor } from '../upload-redact.js';
 
 export const resultRoutes = [
   route({
@@ -125,7 +126,10 @@ export const resultRoutes = [
         onboardingId: onboarding.id,
         stage: stage.id,
         status: uploadStatus(body.report.outcome),
-        results: body.report.checks as unknown as CheckResult[],
+        results: redactResults(
+          body.report.checks as unknown as CheckResult[],
+          await uploadRedactor(ctx.store, onboarding.partnerId),
+        ),
         playbookVersionId: body.playbookVersionId,
         ...(environment && { environment }),
         actor: principal.actor,
