@@ -205,4 +205,36 @@ describe('service walk-through (SQLite, embedded worker)', () => {
       );
     }
   });
+
+  test('moving to a new playbook version: earlier evidence no longer counts', async () => {
+    const { playbookText, specText } = await notesPlaybook();
+    const v2 = await service.api<{ version: { id: string } }>(service.admin, 'POST', '/api/v1/playbooks', {
+      playbookText: playbookText.replace('version: 1.0.0', 'version: 1.1.0'),
+      specText,
+    });
+    const upgraded = await service.api<{ playbookVersionId: string; currentStage: string }>(
+      service.admin,
+      'POST',
+      `/api/v1/onboardings/${onboardingId}/upgrades`,
+      { playbookVersionId: v2.body.version.id, why: 'playbook 1.1.0' },
+    );
+    assert.equal(upgraded.status, 201, JSON.stringify(upgraded.body));
+    assert.deepEqual(
+      [upgraded.body.playbookVersionId, upgraded.body.currentStage],
+      [v2.body.version.id, 'sandbox'],
+    );
+    const readiness = await gate('readiness');
+    assert.equal(readiness.verdict, 'blocked', 'the readiness run was on the old version');
+    assert.match(readiness.reasons.join('\n'), /no finished run/);
+    const partnerTries = await service.api(
+      partnerToken,
+      'POST',
+      `/api/v1/onboardings/${onboardingId}/upgrades`,
+      {
+        playbookVersionId: versionId,
+        why: 'back',
+      },
+    );
+    assert.equal(partnerTries.status, 403);
+  });
 });

@@ -166,4 +166,48 @@ export const onboardingRoutes = [
       });
     },
   }),
+  route({
+    method: 'POST',
+    path: '/onboardings/{onboardingId}/upgrades',
+    operationId: 'upgradeOnboarding',
+    summary: 'Move an onboarding to another playbook version',
+    description:
+      'Another version of the same playbook; the onboarding stays at its stage, which the version must have. From then on gates judge only runs on the new version, so earlier evidence and sign-offs no longer count. Recorded as a transition.',
+    tag: 'onboardings',
+    roles: WRITERS,
+    params,
+    body: z.object({
+      playbookVersionId: z.string().min(1).max(128),
+      why: z.string().min(1).max(2000).describe('Recorded in the audit trail.'),
+    }),
+    response: { status: 201, description: 'The onboarding on its new version.', schema: onboardingSchema },
+    errors: [404, 409],
+    async handle({ ctx, principal, params, body }) {
+      const onboarding = await visibleOnboarding(ctx, principal, params.onboardingId);
+      const { playbook } = await ctx.versions.get(body.playbookVersionId);
+      if (playbook.playbook !== onboarding.playbookName) {
+        throw new ApiError(
+          400,
+          'onboarding.other-playbook',
+          `version ${body.playbookVersionId} is of playbook ${playbook.playbook}, not ${onboarding.playbookName}`,
+        );
+      }
+      if (!playbook.stages.some((s) => s.id === onboarding.currentStage)) {
+        throw new ApiError(
+          409,
+          'onboarding.stage-missing',
+          `version ${body.playbookVersionId} has no stage ${onboarding.currentStage}, where the onboarding is`,
+        );
+      }
+      await ctx.store.onboardings.transition({
+        onboardingId: onboarding.id,
+        from: onboarding.currentStage,
+        to: onboarding.currentStage,
+        why: body.why,
+        playbookVersionId: body.playbookVersionId,
+        actor: principal.actor,
+      });
+      return visibleOnboarding(ctx, principal, onboarding.id);
+    },
+  }),
 ];
