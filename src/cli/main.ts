@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerApi } from './commands/api.js';
 import { registerAudit } from './commands/audit.js';
 import { registerContract } from './commands/contract.js';
 import { registerDemo } from './commands/demo.js';
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   registerLoad(program, io, done);
   registerProxy(program, io, done);
   registerServe(program, io, done);
+  registerApi(program, io, done);
   registerWorker(program, io, done);
   registerToken(program, io, done);
   registerPush(program, io, done);
