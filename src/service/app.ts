@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { AuthFailureLimiter, authenticate } from './auth.js';
+import { registerDashboard } from './dashboard.js';
 import { ApiError, errorBody, statusOf } from './errors.js';
 import { buildOpenApi } from './openapi.js';
 import { fastifyPath, type Route } from './route.js';
@@ -60,6 +61,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   app.get('/api/v1/openapi.json', async () => openapi);
   registerOperationalRoutes(app, ctx, limiter);
+  registerDashboard(app, ctx, limiter);
 
   for (const r of routes) {
     app.route({
