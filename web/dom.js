@@ -1,7 +1,8 @@
 // Building the page without HTML strings: every value becomes a text node, so data can never be markup.
 
 /**
- * @typedef {string | number | boolean | null | undefined | Node} Child
+ * @typedef {string | number | boolean | null | undefined | Node} Leaf
+ * @typedef {Leaf | Array<Leaf | Array<Leaf | Array<Leaf | Leaf[]>>>} Child nested arrays are flattened (four levels are enough)
  * @typedef {Record<string, string | boolean | undefined | ((event: Event) => void)>} Attrs
  */
 
@@ -10,7 +11,7 @@
  * not nodes become text.
  * @param {string} tag
  * @param {Attrs} [attrs]
- * @param {...(Child | Child[])} children
+ * @param {...Child} children
  * @returns {HTMLElement}
  */
 export function h(tag, attrs = {}, ...children) {
@@ -27,7 +28,7 @@ export function h(tag, attrs = {}, ...children) {
 /**
  * Appends children (nested arrays flattened; null, undefined and false skipped).
  * @param {Node} parent
- * @param {(Child | Child[])[]} children
+ * @param {Child[]} children
  */
 export function append(parent, children) {
   for (const child of children.flat(Number.POSITIVE_INFINITY)) {
@@ -39,7 +40,7 @@ export function append(parent, children) {
 /**
  * Replaces an element's content.
  * @param {Element} element
- * @param {...(Child | Child[])} children
+ * @param {...Child} children
  */
 export function replace(element, ...children) {
   element.replaceChildren();
@@ -49,7 +50,7 @@ export function replace(element, ...children) {
 /**
  * A link to a view of the dashboard; path parts are encoded.
  * @param {string[]} parts
- * @param {...(Child | Child[])} children
+ * @param {...Child} children
  */
 export function link(parts, ...children) {
   return h('a', { href: `#/${parts.map(encodeURIComponent).join('/')}` }, ...children);
@@ -58,7 +59,7 @@ export function link(parts, ...children) {
 /**
  * A table with a header row.
  * @param {string[]} headings
- * @param {(Child | Child[])[][]} rows
+ * @param {Child[][]} rows
  * @param {string} [empty] what to say when there are no rows
  */
 export function table(headings, rows, empty = 'None.') {
@@ -123,7 +124,7 @@ export function duration(ms) {
 /**
  * A term and its value, for a <dl>.
  * @param {string} label
- * @param {...(Child | Child[])} value
+ * @param {...Child} value
  */
 export function fact(label, ...value) {
   return [h('dt', {}, label), h('dd', {}, ...value)];

@@ -2,11 +2,13 @@
 // gates and their blockers, a run followed live, sign-off, advance, run detail, metrics, audit, partner
 // scope, and a hostile partner/check name that must render as text.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { ApiServer } from '../fixtures/apis/server-kit.js';
 import { NOTES_TOKEN, notesPlaybook, startTestService, type TestService } from './support.js';
@@ -163,6 +165,15 @@ describe('dashboard in Chromium', { timeout: 240_000 }, () => {
     await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
     await page.locator(ready).first().waitFor(WAIT);
   };
+
+  test('the page’s JavaScript type-checks (JSDoc, strict, DOM library)', async () => {
+    // The files ship as written (no build step), so their types are checked here: tsc -p web/jsconfig.json.
+    const tsc = join(process.cwd(), 'node_modules', 'typescript', 'bin', 'tsc');
+    const checked = await promisify(execFile)(process.execPath, [tsc, '-p', 'web/jsconfig.json'], {
+      timeout: 120_000,
+    }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }));
+    assert.equal(checked.stdout.trim(), '');
+  });
 
   test('serves the page with a strict policy and no-store session', async () => {
     const response = await fetch(`${service.url}/`);

@@ -35,9 +35,9 @@ async function load(id, signal) {
     stages,
     gates,
     runs,
-    signoffs: signoffs.items,
-    waivers: waivers.items,
-    transitions: transitions.items,
+    signoffs: /** @type {any[]} */ (signoffs.items),
+    waivers: /** @type {any[]} */ (waivers.items),
+    transitions: /** @type {any[]} */ (transitions.items),
     names,
   };
 }
@@ -215,12 +215,12 @@ export async function renderOnboarding(ctx, id) {
         ? h(
             'ul',
             { class: 'notes' },
-            gate.notes.map((n) => h('li', {}, n)),
+            gate.notes.map((/** @type {string} */ n) => h('li', {}, n)),
           )
         : null,
       table(
         ['Check', 'Required', 'Outcome', 'Blocking', 'Waived by'],
-        gate.checks.map((c) => [
+        gate.checks.map((/** @type {any} */ c) => [
           c.checkId,
           c.required ? 'yes' : 'no',
           badge(c.outcome),
