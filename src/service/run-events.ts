@@ -1,4 +1,5 @@
-import type { RunEvent } from '../runner/events.js';
+import { basename } from 'node:path';
+import type { RunEvent, RunInfo } from '../runner/events.js';
 
 export interface StoredEvent {
   type: string;
@@ -18,7 +19,7 @@ export function createEventCompactor(
   return (event) => {
     switch (event.type) {
       case 'run.started':
-        return { type: event.type, data: { at: event.at, run: event.run } };
+        return { type: event.type, data: { at: event.at, run: withoutServerPaths(event.run) } };
       case 'check.started':
         return {
           type: event.type,
@@ -74,5 +75,14 @@ export function createEventCompactor(
           },
         };
     }
+  };
+}
+
+/** The run's playbook and spec files are the server's private copies: only their names are shown. */
+function withoutServerPaths(run: RunInfo): RunInfo {
+  return {
+    ...run,
+    ...(run.playbook && { playbook: { ...run.playbook, file: basename(run.playbook.file) } }),
+    ...(run.spec && { spec: { ...run.spec, source: basename(run.spec.source) } }),
   };
 }

@@ -87,6 +87,7 @@ describe('service walk-through (SQLite, embedded worker)', () => {
     });
     assert.equal(events.headers.get('content-type'), 'text/event-stream; charset=utf-8');
     const stream = await events.text();
+    assert.doesNotMatch(stream, /gangway-playbooks/, 'no server paths in events');
     const types = [...stream.matchAll(/^event: (.+)$/gm)].map((m) => m[1]);
     assert.deepEqual(
       types.filter((t) => t !== 'check.progress'),
@@ -207,7 +208,8 @@ describe('service walk-through (SQLite, embedded worker)', () => {
   });
 
   test('moving to a new playbook version: earlier evidence no longer counts', async () => {
-    const { playbookText, specText } = await notesPlaybook();
+    const { api, playbookText, specText } = await notesPlaybook();
+    await api.close(); // only its texts are needed
     const v2 = await service.api<{ version: { id: string } }>(service.admin, 'POST', '/api/v1/playbooks', {
       playbookText: playbookText.replace('version: 1.0.0', 'version: 1.1.0'),
       specText,
