@@ -117,7 +117,7 @@ export async function all(path, query, signal, max = 1000) {
 
 /** Who the stored token is; throws ApiError 401 when it is unknown. @returns {Promise<Session>} */
 export function session(token = storedToken() ?? '') {
-  return call('GET', '/dashboard/session', { token });
+  return call('GET', '/api/v1/session', { token });
 }
 
 /**

@@ -61,7 +61,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   app.get('/api/v1/openapi.json', async () => openapi);
   registerOperationalRoutes(app, ctx, limiter);
-  registerDashboard(app, ctx, limiter);
+  registerDashboard(app);
 
   for (const r of routes) {
     app.route({

@@ -3,8 +3,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type AuthFailureLimiter, authenticate } from './auth.js';
-import type { ServiceContext } from './types.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -50,16 +48,11 @@ export function dashboardDir(): string {
 }
 
 /**
- * Serves the dashboard (web/) at / and GET /dashboard/session, which tells the page who its token is
- * (name, role, partner) so it shows only the actions that role may take. Files are read once at start:
+ * Serves the dashboard (web/) at /; the page asks GET /api/v1/session who its token is (name, role,
+ * partner) so it shows only the actions that role may take. Files are read once at start:
  * the set of routes is fixed, so no request path ever reaches the file system.
  */
-export function registerDashboard(
-  app: FastifyInstance,
-  ctx: ServiceContext,
-  limiter: AuthFailureLimiter,
-  dir = dashboardDir(),
-): void {
+export function registerDashboard(app: FastifyInstance, dir = dashboardDir()): void {
   const assets = existsSync(dir) ? loadAssets(dir) : new Map<string, Asset>();
   const index = assets.get('index.html');
   if (index)
@@ -67,12 +60,6 @@ export function registerDashboard(
   for (const [path, asset] of assets) {
     app.get(`/${path}`, async (request, reply) => sendAsset(reply, asset, request.headers['if-none-match']));
   }
-  app.get('/dashboard/session', async (request, reply) => {
-    const principal = await authenticate(request, ctx.store, limiter);
-    return reply
-      .header('cache-control', 'no-store')
-      .send({ name: principal.name, role: principal.role, partnerId: principal.partnerId });
-  });
 }
 
 function loadAssets(dir: string): Map<string, Asset> {

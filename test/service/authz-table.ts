@@ -181,6 +181,7 @@ export const AUTHZ_TABLE: Record<string, Row> = {
 
   // metrics
   'GET /metrics': { url: () => '/metrics', expect: LIST },
+  'GET /session': { url: () => '/session', expect: LIST },
 };
 
 /** A `gangway run` JSON report of one passing readiness check, as the CLI uploads it. */

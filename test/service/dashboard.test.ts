@@ -192,11 +192,11 @@ describe('dashboard in Chromium', { timeout: 240_000 }, () => {
     assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
     const etag = script.headers.get('etag') ?? '';
     assert.equal((await fetch(`${service.url}/app.js`, { headers: { 'if-none-match': etag } })).status, 304);
-    assert.equal((await service.api(undefined, 'GET', '/dashboard/session')).status, 401);
+    assert.equal((await service.api(undefined, 'GET', '/api/v1/session')).status, 401);
     const me = await service.api<{ role: string; partnerId: string | null }>(
       acmeToken,
       'GET',
-      '/dashboard/session',
+      '/api/v1/session',
     );
     assert.deepEqual(
       { role: me.body.role, partnerId: me.body.partnerId },

@@ -8,6 +8,7 @@ import { playbookRoutes } from './playbooks.js';
 import { resultRoutes } from './results.js';
 import { runRoutes } from './runs.js';
 import { secretRoutes } from './secrets.js';
+import { sessionRoutes } from './session.js';
 import { tokenRoutes } from './tokens.js';
 
 /** Every /api/v1 endpoint; the OpenAPI document lists them in this order. */
@@ -20,6 +21,7 @@ export const ROUTES: readonly Route[] = [
   ...approvalRoutes,
   ...auditRoutes,
   ...tokenRoutes,
+  ...sessionRoutes,
   ...secretRoutes,
   ...metricsRoutes,
 ];
