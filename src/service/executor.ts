@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkKindsByName } from '../checks/index.js';
 import { errorMessage, GangwayError } from '../core/errors.js';
 import type { CheckResult } from '../core/result.js';
@@ -29,6 +30,7 @@ export interface ExecutorDeps {
 }
 
 const FLUSH_MS = 150;
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['passed', 'failed', 'errored']);
 
 /**
  * The job that executes a queued run: takes it (or takes it over from a dead worker), runs the stage
@@ -40,19 +42,8 @@ export function stageRunHandler(deps: ExecutorDeps): JobHandler<{ runId: string 
   const actor = `worker ${deps.workerId}`;
   return async ({ payload, signal }) => {
     const { store } = deps;
-    const run = await store.runs.start(payload.runId, {
-      workerId: deps.workerId,
-      actor,
-      staleMs: deps.staleRunMs,
-    });
-    if (!run) {
-      const current = await store.runs.get(payload.runId);
-      if (current?.status !== 'running') return; // finished, or gone: nothing to do
-      throw new GangwayError(
-        'run.busy',
-        `run ${payload.runId} is running on ${current.workerId}; retrying later`,
-      );
-    }
+    const run = await takeRun(deps, payload.runId, actor, signal);
+    if (!run) return; // finished, or gone: nothing to do
     const heartbeat = setInterval(
       () => void store.runs.heartbeat(run.id, deps.workerId).catch(() => undefined),
       Math.max(1000, Math.floor(deps.staleRunMs / 4)),
@@ -70,6 +61,39 @@ export function stageRunHandler(deps: ExecutorDeps): JobHandler<{ runId: string 
       clearInterval(heartbeat);
     }
   };
+}
+
+/**
+ * Takes the run, or waits while another worker holds it until the run is final (undefined: nothing to do)
+ * or that worker has been silent for staleRunMs (taken over). Waiting inside the job, not failing the
+ * attempt: a dead worker's job is released after the queue's lease (30 s by default), long before its run
+ * is stale (60 s), and retries with backoff would spend the job's few attempts in between, leaving the run
+ * `running` forever.
+ */
+async function takeRun(
+  deps: ExecutorDeps,
+  runId: string,
+  actor: string,
+  signal: AbortSignal,
+): Promise<Run | undefined> {
+  const pollMs = Math.min(5_000, Math.max(250, Math.floor(deps.staleRunMs / 8)));
+  for (;;) {
+    const run = await deps.store.runs.start(runId, {
+      workerId: deps.workerId,
+      actor,
+      staleMs: deps.staleRunMs,
+    });
+    if (run) return run;
+    const current = await deps.store.runs.get(runId);
+    if (!current || FINAL_STATUSES.has(current.status)) return undefined;
+    // Running elsewhere (or, in a race, queued or interrupted again): look again shortly.
+    try {
+      await sleep(pollMs, undefined, { signal });
+    } catch {
+      // The queue is stopping: the job is released and tried again later.
+      throw new GangwayError('run.busy', `run ${runId} is running on ${current.workerId}; retrying later`);
+    }
+  }
 }
 
 async function execute(

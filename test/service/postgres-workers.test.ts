@@ -105,11 +105,12 @@ describe('PostgreSQL: one serve and two worker processes', { timeout: 300_000 },
   let api: Api;
   let admin: string;
   let onboardingId: string;
+  let databaseUrl: string;
   const acknowledged: string[] = [];
 
   before(async () => {
     pg = await startPostgres();
-    const databaseUrl = await pg.createDatabase();
+    databaseUrl = await pg.createDatabase();
     const relay = await slowNotes(100);
     notes = relay.notes;
     serve = await startChild('serve', { ...WINDOWS, databaseUrl, worker: false }, SECRET_KEY);
@@ -144,7 +145,7 @@ describe('PostgreSQL: one serve and two worker processes', { timeout: 300_000 },
     assert.deepEqual(new Set(finished.map((r) => r.workerId)), new Set(['worker-a', 'worker-b']));
   });
 
-  test('a worker killed mid-run: the other takes the run over after the stale window and finishes it', async () => {
+  test('a worker killed mid-run: the other takes the run over after the stale window and finishes it', async (t) => {
     notes.delayMs = SLOW_MS;
     const runId = await queueRun(api, admin, onboardingId);
     acknowledged.push(`/api/v1/runs/${runId}`);
@@ -153,12 +154,41 @@ describe('PostgreSQL: one serve and two worker processes', { timeout: 300_000 },
     const victim = workers.get(dead);
     assert.ok(victim, `unknown worker ${dead}`);
     await victim.kill();
+    const killedAt = Date.now();
     assert.equal(victim.process.signalCode, 'SIGKILL');
     notes.delayMs = 100;
 
     const final = await assertTakenOver(api, admin, runId, dead, store);
+    t.diagnostic(`postgres: taken over and finished ${Date.now() - killedAt} ms after the kill`);
     assert.equal(final.workerId, dead === 'worker-a' ? 'worker-b' : 'worker-a');
     await assertStillThere(api, admin, acknowledged);
+  });
+
+  // The defaults (job lease 30 s, staleRunMs 60 s) scaled down: the dead worker's job is released long
+  // before its run is stale, so the other worker must wait for the run rather than spend the job's few
+  // attempts on "busy" and leave the run running forever.
+  test('a stale window much longer than the job lease: the run is still taken over', async (t) => {
+    for (const child of workers.values()) await child.stop();
+    workers.clear();
+    const staleRunMs = 20_000;
+    const long: ChildOptions = { ...WINDOWS, config: { version: 'test', staleRunMs }, jobLeaseMs: 1_500 };
+    for (const workerId of ['worker-c', 'worker-d']) {
+      workers.set(workerId, await startChild('worker', { ...long, databaseUrl, workerId }, SECRET_KEY));
+    }
+    notes.delayMs = SLOW_MS;
+    const runId = await queueRun(api, admin, onboardingId);
+    const running = await runningMidway(api, admin, runId, notes);
+    const dead = running.workerId ?? '';
+    const victim = workers.get(dead);
+    assert.ok(victim, `unknown worker ${dead}`);
+    await victim.kill();
+    const killedAt = Date.now();
+    notes.delayMs = 100;
+
+    const final = await assertTakenOver(api, admin, runId, dead, store);
+    const after = Date.now() - killedAt;
+    t.diagnostic(`postgres, long stale window: taken over and finished ${after} ms after the kill`);
+    assert.ok(after >= staleRunMs - 3_000, `taken over after ${after} ms, before the run was stale`);
   });
 });
 
@@ -177,7 +207,7 @@ describe('SQLite: the server with its embedded worker killed mid-run', { timeout
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  test('a new server on the same data dir takes the run over and finishes it', async () => {
+  test('a new server on the same data dir takes the run over and finishes it', async (t) => {
     const env = { GANGWAY_SECRET_KEY: SECRET_KEY };
     // The admin token is minted before any server runs: one writer at a time on the file.
     const seeding = await openStore({ dataDir, env });
@@ -194,6 +224,7 @@ describe('SQLite: the server with its embedded worker killed mid-run', { timeout
     acknowledged.push(`/api/v1/runs/${runId}`);
     const running = await runningMidway(api1, admin, runId, notes);
     await first.kill();
+    const killedAt = Date.now();
     assert.equal(first.process.signalCode, 'SIGKILL');
     notes.delayMs = 100;
 
@@ -203,6 +234,7 @@ describe('SQLite: the server with its embedded worker killed mid-run', { timeout
     const store = await openStore({ dataDir, env });
     try {
       await assertTakenOver(api2, admin, runId, running.workerId ?? '', store);
+      t.diagnostic(`sqlite: restarted, taken over and finished ${Date.now() - killedAt} ms after the kill`);
       await assertStillThere(api2, admin, acknowledged);
     } finally {
       await store.close();
