@@ -68,8 +68,14 @@ export const tlsSchema = z
       .describe(
         'Path to a PEM bundle of trusted CAs (in addition to the system ones), or the PEM itself (e.g. from ${secret.ca} in the service).',
       ),
-    cert: z.string().optional().describe('Path to a PEM client certificate for mutual TLS, or the PEM itself.'),
-    key: z.string().optional().describe('Path to the PEM private key of the client certificate, or the PEM itself.'),
+    cert: z
+      .string()
+      .optional()
+      .describe('Path to a PEM client certificate for mutual TLS, or the PEM itself.'),
+    key: z
+      .string()
+      .optional()
+      .describe('Path to the PEM private key of the client certificate, or the PEM itself.'),
     passphrase: secretish.optional(),
     insecure: z
       .boolean()
