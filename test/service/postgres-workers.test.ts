@@ -1,4 +1,5 @@
-// Crash safety across processes. PostgreSQL: one `serve` (no worker) and two worker processes share the work;
+// Crash safety across processes. PostgreSQL: `gangway serve --no-worker` and two worker processes (library
+// calls: the CLI's worker has no flags for the short windows these tests need) share the work;
 // the worker running a run is killed with SIGKILL and the other one takes the run over once it is stale and
 // finishes it, results stored once. SQLite: the server with its embedded worker is killed mid-run and a new
 // server on the same data dir finishes the run. Everything acknowledged before a kill is there after it.
@@ -19,7 +20,7 @@ import {
   slowNotes,
 } from './children/harness.js';
 import type { ChildOptions } from './children/options.js';
-import { type Child, childUrl, startChild } from './children/spawn.js';
+import { type Child, childUrl, startChild, startCliServe } from './children/spawn.js';
 
 const SECRET_KEY = Buffer.alloc(32, 11).toString('base64');
 // Small windows so a takeover happens in seconds: the job lease (a dead worker's job goes to another worker)
@@ -113,7 +114,7 @@ describe('PostgreSQL: one serve and two worker processes', { timeout: 300_000 },
     databaseUrl = await pg.createDatabase();
     const relay = await slowNotes(100);
     notes = relay.notes;
-    serve = await startChild('serve', { ...WINDOWS, databaseUrl, worker: false }, SECRET_KEY);
+    serve = await startCliServe(databaseUrl, SECRET_KEY);
     api = apiClient(childUrl(serve));
     // The server migrated the database; the test's own connection mints the admin token.
     store = await openStore({ url: databaseUrl, env: { GANGWAY_SECRET_KEY: SECRET_KEY } });

@@ -21,15 +21,52 @@ const SCRIPTS = {
   worker: fileURLToPath(new URL('./worker.ts', import.meta.url)),
 };
 
-/** Spawns a child with `secretKey` as GANGWAY_SECRET_KEY and resolves once it printed a line matching `ready`. */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI_ENTRY =
+  "import { main } from './src/cli/main.ts'; process.exitCode = await main(process.argv.slice(1));";
+
+/** Spawns serve.ts or worker.ts with `secretKey` as GANGWAY_SECRET_KEY; resolves once it says it is up. */
 export function startChild(
   kind: keyof typeof SCRIPTS,
   options: ChildOptions,
   secretKey: string,
   timeoutMs = 60_000,
 ): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPTS[kind], JSON.stringify(options)], {
-    env: { ...process.env, GANGWAY_SECRET_KEY: secretKey },
+  const pattern = kind === 'serve' ? /^\{"url":.*\}$/m : /^ready .+$/m;
+  return launch(kind, [SCRIPTS[kind], JSON.stringify(options)], {}, secretKey, pattern, timeoutMs);
+}
+
+/**
+ * `gangway serve --no-worker` itself on PostgreSQL (API only: the windows a crash test shrinks are the
+ * workers'). `line` is the URL it listens on.
+ */
+export async function startCliServe(
+  databaseUrl: string,
+  secretKey: string,
+  timeoutMs = 60_000,
+): Promise<Child> {
+  const child = await launch(
+    'gangway serve',
+    ['--input-type=module', '-e', CLI_ENTRY, '--', 'serve', '--no-worker', '--port', '0'],
+    { DATABASE_URL: databaseUrl, GANGWAY_LOG_LEVEL: 'warn' },
+    secretKey,
+    /^Gangway service listening on (http:\/\/\S+)/m,
+    timeoutMs,
+  );
+  return { ...child, line: /(http:\/\/\S+)/.exec(child.line)?.[1] ?? child.line };
+}
+
+function launch(
+  kind: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  secretKey: string,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, GANGWAY_SECRET_KEY: secretKey },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -50,7 +87,6 @@ export function startChild(
     await exited;
     clearTimeout(timer);
   };
-  const pattern = kind === 'serve' ? /^\{"url":.*\}$/m : /^ready .+$/m;
   return new Promise<Child>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -80,5 +116,5 @@ export function startChild(
 
 /** The URL a serve child printed. */
 export function childUrl(child: Child): string {
-  return (JSON.parse(child.line) as { url: string }).url;
+  return child.line.startsWith('{') ? (JSON.parse(child.line) as { url: string }).url : child.line;
 }
