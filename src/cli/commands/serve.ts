@@ -7,9 +7,10 @@ import { EXIT } from '../exit-codes.js';
 import type { Io } from '../output.js';
 import { VERSION } from '../version.js';
 import { parseInteger } from './options.js';
+import { type TuningFlags, tuning, tuningOptions } from './service-tuning.js';
 import { DATA_DIR_HELP, type DataFlags, describeDatabase, storeOptions } from './token.js';
 
-interface ServeFlags extends DataFlags {
+interface ServeFlags extends DataFlags, TuningFlags {
   port: number;
   host: string;
   worker?: boolean;
@@ -28,7 +29,7 @@ const SERVICE_EXIT_CODES =
 
 /** `gangway serve`: the API (and, on SQLite, the embedded worker) until SIGINT/SIGTERM. */
 export function registerServe(program: Command, io: Io, done: (code: number) => void): void {
-  program
+  const command = program
     .command('serve')
     .description(
       'run the Gangway service (API on /api/v1; SQLite in --data-dir, or DATABASE_URL=postgres://…)',
@@ -40,13 +41,14 @@ export function registerServe(program: Command, io: Io, done: (code: number) => 
     .option('--no-worker', 'do not execute runs in this process (gangway worker processes do)')
     .option('--concurrency <n>', 'runs executed at once by this process (default 2)', parseInteger)
     .option('--allow-private-targets [cidrs]', ALLOW_PRIVATE_HELP)
-    .addHelpText('after', SERVICE_EXIT_CODES)
-    .action(async (flags: ServeFlags) => done(await serve(io, flags)));
+    .addHelpText('after', SERVICE_EXIT_CODES);
+  tuningOptions(command).action(async (flags: ServeFlags) => done(await serve(io, flags)));
 }
 
 async function serve(io: Io, flags: ServeFlags): Promise<number> {
   const allowPrivateTargets = allowPrivate(flags.allowPrivateTargets, io.env);
   const options = storeOptions(io, flags);
+  const tuned = tuning(flags);
   const logger = pino(
     {
       name: 'gangway',
@@ -67,7 +69,8 @@ async function serve(io: Io, flags: ServeFlags): Promise<number> {
       ...(flags.worker !== undefined && { worker: flags.worker }),
       ...(flags.concurrency && { concurrency: flags.concurrency }),
       ...(allowPrivateTargets !== undefined && { allowPrivateTargets }),
-      config: { version: VERSION },
+      ...tuned,
+      config: { ...tuned.config, version: VERSION },
       logger,
     });
   } catch (error) {

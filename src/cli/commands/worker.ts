@@ -7,9 +7,10 @@ import type { Io } from '../output.js';
 import { VERSION } from '../version.js';
 import { parseInteger } from './options.js';
 import { ALLOW_PRIVATE_HELP, allowPrivate, stopSignal, whileStopping } from './serve.js';
+import { type TuningFlags, tuning, tuningOptions } from './service-tuning.js';
 import { DATA_DIR_HELP, type DataFlags, describeDatabase, storeOptions } from './token.js';
 
-interface WorkerFlags extends DataFlags {
+interface WorkerFlags extends DataFlags, TuningFlags {
   concurrency?: number;
   workerId?: string;
   allowPrivateTargets?: boolean | string;
@@ -17,7 +18,7 @@ interface WorkerFlags extends DataFlags {
 
 /** `gangway worker`: executes queued stage runs, no HTTP, until SIGINT/SIGTERM. */
 export function registerWorker(program: Command, io: Io, done: (code: number) => void): void {
-  program
+  const command = program
     .command('worker')
     .description(
       'execute queued stage runs (DATABASE_URL=postgres://… for many workers; SQLite: the same --data-dir as serve)',
@@ -29,8 +30,8 @@ export function registerWorker(program: Command, io: Io, done: (code: number) =>
     .addHelpText(
       'after',
       '\nExit codes: 0 stopped by SIGINT/SIGTERM (running runs finish or are interrupted, then retried), 2 invalid input, 3 internal error.',
-    )
-    .action(async (flags: WorkerFlags) => done(await work(io, flags)));
+    );
+  tuningOptions(command).action(async (flags: WorkerFlags) => done(await work(io, flags)));
 }
 
 async function work(io: Io, flags: WorkerFlags): Promise<number> {
@@ -39,12 +40,14 @@ async function work(io: Io, flags: WorkerFlags): Promise<number> {
   }
   const allowPrivateTargets = allowPrivate(flags.allowPrivateTargets, io.env);
   const options = storeOptions(io, flags);
+  const tuned = tuning(flags);
   const logger = pino({ name: 'gangway-worker', level: io.env.GANGWAY_LOG_LEVEL ?? 'info' }, io.err);
   const runtimeOptions = {
     ...(options.url && { databaseUrl: options.url }),
     dataDir: options.dataDir,
     env: io.env,
-    config: { version: VERSION },
+    ...tuned,
+    config: { ...tuned.config, version: VERSION },
     logger,
     ...(flags.concurrency && { concurrency: flags.concurrency }),
     ...(flags.workerId && { workerId: flags.workerId }),

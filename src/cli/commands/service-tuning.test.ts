@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InputError } from '../../core/errors.js';
+import { tuning } from './service-tuning.js';
+
+test('tuning flags become runtime options; bad values name their flag', () => {
+  assert.deepEqual(tuning({}), { config: {}, retention: {} });
+  assert.deepEqual(
+    tuning({
+      staleRun: '20s',
+      jobLease: '10s',
+      evidenceRetention: '30',
+      eventRetention: '0',
+      freshness: '2d',
+    }),
+    {
+      config: { staleRunMs: 20_000, defaultFreshnessMs: 172_800_000 },
+      jobLeaseMs: 10_000,
+      retention: { evidenceDays: 30, runEventsDays: 0 },
+    },
+  );
+  assert.throws(
+    () => tuning({ staleRun: '5' }),
+    (e: unknown) => e instanceof InputError && /--stale-run/.test(e.message),
+  );
+  assert.throws(() => tuning({ jobLease: 'soon' }), /--job-lease/);
+  assert.throws(() => tuning({ evidenceRetention: '-1' }), /--evidence-retention/);
+});
