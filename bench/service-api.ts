@@ -15,17 +15,13 @@ import { percentile } from '../src/core/stats.js';
 import { stageGate } from '../src/service/gates.js';
 import { startServer } from '../src/service/runtime.js';
 import type { Store } from '../src/store/index.js';
-import type { CheckResultsTable, RunsTable } from '../src/store/schema.js';
 import { notesPlaybook } from '../test/service/support.js';
+import { BULK, insertBulkResults } from '../test/support/bulk-results.js';
 import { startPostgres } from '../test/support/postgres.js';
 
 const N = Number(process.argv[2] ?? 200);
 const ONLY = process.argv[3];
-const RUNS = 2000;
-const PER_RUN = 50;
 const PARTNERS = 10;
-const STATUSES = ['passed', 'failed', 'errored', 'interrupted'] as const;
-const CHECKS = ['contract', 'health', 'auth', 'load', 'tls'];
 const ENV = { GANGWAY_SECRET_KEY: Buffer.alloc(32, 5).toString('base64') };
 const T0 = Date.parse('2026-01-05T09:00:00.000Z');
 
@@ -53,69 +49,14 @@ async function seed(store: Store, versionId: string): Promise<Seeded> {
   }
   // Audited writes, so a page of 100 audit events is full.
   for (let i = 0; i < 150; i++) await store.secrets.put('global', `bench_${i}`, 'x', { actor: 'bench' });
-  const runs: RunsTable[] = [];
-  const results: CheckResultsTable[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const p = r % PARTNERS;
-    const at = new Date(T0 + r * 60_000).toISOString();
-    const id = `run_bench_${String(r).padStart(6, '0')}`;
-    runs.push({
-      id,
-      onboarding_id: onboardingIds[p]!,
-      partner_id: partnerIds[p]!,
-      stage: r % 3 ? 'sandbox' : 'readiness',
-      playbook_version_id: versionId,
-      environment: 'sandbox',
-      status: STATUSES[r % STATUSES.length]!,
-      attempts: 1,
-      worker_id: 'w',
-      heartbeat_at: at,
-      source: 'local',
-      created_at: at,
-      created_by: 'bench',
-      started_at: at,
-      finished_at: at,
-      evidence_hash: null,
-      event_seq: 0,
-    });
-    for (let c = 0; c < PER_RUN; c++) {
-      const checkId = `${CHECKS[c % CHECKS.length]}:${Math.floor(c / CHECKS.length)}`;
-      results.push({
-        id: `res_${id}_${c}`,
-        run_id: id,
-        partner_id: partnerIds[p]!,
-        check_id: checkId,
-        kind: CHECKS[c % CHECKS.length]!,
-        title: checkId,
-        required: 1,
-        outcome: (r + c) % 7 ? 'passed' : 'failed',
-        summary: 'ok',
-        started_at: at,
-        duration_ms: 10,
-        findings: '[]',
-        measurements: '{"latency.p95":120}',
-        thresholds: '[]',
-        error: null,
-        evidence_sha: null,
-        created_at: at,
-      });
-    }
-  }
-  await store.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < runs.length; i += 500)
-      await trx
-        .insertInto('runs')
-        .values(runs.slice(i, i + 500))
-        .execute();
-    for (let i = 0; i < results.length; i += 1000)
-      await trx
-        .insertInto('check_results')
-        .values(results.slice(i, i + 1000))
-        .execute();
-  });
+  const runIds = await insertBulkResults(
+    store,
+    partnerIds.map((partnerId, p) => ({ onboardingId: onboardingIds[p]!, partnerId, versionId })),
+    { t0: T0, prefix: 'bench' },
+  );
   // Fresh statistics, as autovacuum would have them on a live server.
   if (store.dialect === 'postgres') await sql`analyze`.execute(store.db);
-  return { partnerIds, onboardingIds, runIds: partnerIds.map((_, p) => runs[1200 + p]!.id) };
+  return { partnerIds, onboardingIds, runIds: partnerIds.map((_, p) => runIds[1200 + p]!) };
 }
 
 /** One endpoint: its HTTP request(s) and the same data work through the store. */
@@ -264,7 +205,7 @@ async function bench(kind: 'sqlite' | 'postgres'): Promise<void> {
     const t0 = performance.now();
     const seeded = await seed(store, version.id);
     console.log(
-      `\n${kind}: seeded ${RUNS} runs, ${RUNS * PER_RUN} results in ${Math.round(performance.now() - t0)} ms`,
+      `\n${kind}: seeded ${BULK.runs} runs, ${BULK.runs * BULK.perRun} results in ${Math.round(performance.now() - t0)} ms`,
     );
     const partner = (
       await store.tokens.create({

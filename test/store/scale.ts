@@ -6,80 +6,24 @@ import { percentile } from '../../src/core/stats.js';
 import type { Store } from '../../src/store/index.js';
 import { resultListQuery } from '../../src/store/results.js';
 import { runListQuery } from '../../src/store/runs.js';
-import type { CheckResultsTable, RunsTable } from '../../src/store/schema.js';
+import { BULK, insertBulkResults } from '../support/bulk-results.js';
 import { seed, T0 } from './fixtures.js';
 
-const RUNS = 2000;
-const PER_RUN = 50;
 const PARTNERS = 10;
-const STATUSES = ['passed', 'failed', 'errored', 'interrupted'] as const;
-const CHECKS = ['contract', 'health', 'auth', 'load', 'tls'];
 
 async function bulkSeed(store: Store): Promise<{ partnerIds: string[]; runIds: string[] }> {
   const onboardings = [];
   for (let p = 0; p < PARTNERS; p++) onboardings.push(await seed(store, `Scale ${p}`));
-  const runs: RunsTable[] = [];
-  const results: CheckResultsTable[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const o = onboardings[r % PARTNERS]!;
-    const at = new Date(T0 + r * 60_000).toISOString();
-    const id = `run_scale_${String(r).padStart(6, '0')}`;
-    runs.push({
-      id,
-      onboarding_id: o.onboarding.id,
-      partner_id: o.partner.id,
-      stage: r % 3 ? 'sandbox' : 'readiness',
-      playbook_version_id: o.version.id,
-      environment: 'sandbox',
-      status: STATUSES[r % STATUSES.length]!,
-      attempts: 1,
-      worker_id: 'w',
-      heartbeat_at: at,
-      source: 'local',
-      created_at: at,
-      created_by: 'bench',
-      started_at: at,
-      finished_at: at,
-      evidence_hash: null,
-      event_seq: 0,
-    });
-    for (let c = 0; c < PER_RUN; c++) {
-      const checkId = `${CHECKS[c % CHECKS.length]}:${Math.floor(c / CHECKS.length)}`;
-      results.push({
-        id: `res_${id}_${c}`,
-        run_id: id,
-        partner_id: o.partner.id,
-        check_id: checkId,
-        kind: CHECKS[c % CHECKS.length]!,
-        title: checkId,
-        required: 1,
-        outcome: (r + c) % 7 ? 'passed' : 'failed',
-        summary: 'ok',
-        started_at: at,
-        duration_ms: 10,
-        findings: '[]',
-        measurements: '{"latency.p95":120}',
-        thresholds: '[]',
-        error: null,
-        evidence_sha: null,
-        created_at: at,
-      });
-    }
-  }
-  await store.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < runs.length; i += 500)
-      await trx
-        .insertInto('runs')
-        .values(runs.slice(i, i + 500))
-        .execute();
-    for (let i = 0; i < results.length; i += 1000) {
-      await trx
-        .insertInto('check_results')
-        .values(results.slice(i, i + 1000))
-        .execute();
-    }
-  });
-  return { partnerIds: onboardings.map((o) => o.partner.id), runIds: runs.map((r) => r.id) };
+  const runIds = await insertBulkResults(
+    store,
+    onboardings.map((o) => ({
+      onboardingId: o.onboarding.id,
+      partnerId: o.partner.id,
+      versionId: o.version.id,
+    })),
+    { t0: T0, prefix: 'scale' },
+  );
+  return { partnerIds: onboardings.map((o) => o.partner.id), runIds };
 }
 
 /**
@@ -124,13 +68,15 @@ async function timeIt(fn: () => Promise<unknown>, n = 25): Promise<{ p50: number
 
 /** The scale case of the store suite; `openStore` gives a fresh store on the backend under test. */
 export function scaleCase(openFresh: () => Promise<Store>): void {
-  test(`listings stay fast with ${RUNS * PER_RUN} check results`, { timeout: 120_000 }, async (t) => {
+  test(`listings stay fast with ${BULK.runs * BULK.perRun} check results`, {
+    timeout: 120_000,
+  }, async (t) => {
     const store = await openFresh();
     const name = store.dialect;
     const t0 = performance.now();
     const { partnerIds, runIds } = await bulkSeed(store);
     t.diagnostic(
-      `${name}: seeded ${RUNS} runs, ${RUNS * PER_RUN} results in ${Math.round(performance.now() - t0)} ms`,
+      `${name}: seeded ${BULK.runs} runs, ${BULK.runs * BULK.perRun} results in ${Math.round(performance.now() - t0)} ms`,
     );
     // Fresh statistics, as autovacuum would have them on a live server.
     if (store.dialect === 'postgres') await sql`analyze`.execute(store.db);
@@ -201,7 +147,7 @@ export function scaleCase(openFresh: () => Promise<Store>): void {
     t.diagnostic(`${name}: metrics over everything: ${Math.round(performance.now() - m0)} ms`);
     assert.equal(
       metrics.checkPassRates.reduce((n, c) => n + c.total, 0),
-      RUNS * PER_RUN,
+      BULK.runs * BULK.perRun,
     );
     assert.deepEqual(slow, []);
     const page = await store.runs.list({ partnerId: partnerIds[3], limit: 50 });
