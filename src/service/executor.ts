@@ -11,6 +11,7 @@ import type { RunEvent } from '../runner/events.js';
 import { detachedClient, prepareTarget } from '../runner/prepare.js';
 import { runStage } from '../runner/run-stage.js';
 import type { FinalRunStatus, Run, Store } from '../store/index.js';
+import { partnerSecrets } from './partner-secrets.js';
 import type { PlaybookVersions } from './playbooks.js';
 import { createEventCompactor } from './run-events.js';
 
@@ -38,11 +39,13 @@ const FINAL_STATUSES: ReadonlySet<string> = new Set(['passed', 'failed', 'errore
  * and the verdict in one transaction at the end — a worker killed at any point leaves either nothing or
  * the whole run, and the job runs again.
  */
-export function stageRunHandler(deps: ExecutorDeps): JobHandler<{ runId: string }> {
+export function stageRunHandler(deps: ExecutorDeps): JobHandler {
   const actor = `worker ${deps.workerId}`;
   return async ({ payload, signal }) => {
     const { store } = deps;
-    const run = await takeRun(deps, payload.runId, actor, signal);
+    const runId = (payload as { runId?: unknown } | null)?.runId;
+    if (typeof runId !== 'string') throw new GangwayError('job.payload', 'a stage-run job names no runId');
+    const run = await takeRun(deps, runId, actor, signal);
     if (!run) return; // finished, or gone: nothing to do
     const heartbeat = setInterval(
       () => void store.runs.heartbeat(run.id, deps.workerId).catch(() => undefined),
@@ -118,7 +121,7 @@ async function execute(
     });
     return { status: 'errored', results: [] };
   }
-  const secrets = await secretsFor(deps.store, run.partnerId);
+  const secrets = await partnerSecrets(deps.store, run.partnerId);
   const resolver = createResolver(mapSecretSource(secrets), Object.fromEntries(secrets));
   const guard = deps.outbound?.(declaredHosts(playbook, resolver));
   const prepare = async (name: string) => {
@@ -164,18 +167,6 @@ async function execute(
   } finally {
     await client.http.close();
   }
-}
-
-/** Secrets for a partner's run: the partner's scope wins over "global". Values stay in memory only. */
-async function secretsFor(store: Store, partnerId: string): Promise<Map<string, string>> {
-  const values = new Map<string, string>();
-  for (const scope of ['global', partnerId]) {
-    for (const info of await store.secrets.list(scope)) {
-      const value = await store.secrets.get(scope, info.name);
-      if (value !== undefined) values.set(info.name, value);
-    }
-  }
-  return values;
 }
 
 /** Batches progress events into the store every FLUSH_MS (one insert per batch, in order). */

@@ -29,7 +29,9 @@ const ROOT = join(tmpdir(), 'gangway-playbooks');
  * stays while the process runs (checks such as the OWASP ruleset read the spec file again).
  */
 export class PlaybookVersions {
-  readonly #cache = new Map<string, Promise<LoadedVersion & { dir: string }>>();
+  readonly #cache = new Map<string, Promise<LoadedVersion>>();
+  /** Every directory made; kept until close, since a run may still read a version evicted from the cache. */
+  readonly #dirs = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -40,33 +42,34 @@ export class PlaybookVersions {
   async get(id: string): Promise<LoadedVersion> {
     let pending = this.#cache.get(id);
     if (!pending) {
-      pending = (async () => {
-        const version = await this.store.playbooks.get(id);
-        if (!version) throw notFound('playbook', id);
-        const dir = await privateDir(id);
-        return { version, dir, ...(await parseTexts(version.playbookText, version.specText, dir)) };
-      })();
+      pending = this.#load(id);
       this.#cache.set(id, pending);
       pending.catch(() => this.#cache.delete(id));
-      if (this.#cache.size > this.capacity) {
-        const oldest = this.#cache.keys().next().value as string;
-        const evicted = this.#cache.get(oldest);
-        this.#cache.delete(oldest);
-        void evicted?.then((v) => rm(v.dir, { recursive: true, force: true })).catch(() => undefined);
-      }
+      if (this.#cache.size > this.capacity) this.#cache.delete(this.#cache.keys().next().value as string);
     }
     return pending;
   }
 
+  async #load(id: string): Promise<LoadedVersion> {
+    const version = await this.store.playbooks.get(id);
+    if (!version) throw notFound('playbook', id);
+    const dir = await privateDir(id);
+    try {
+      const parsed = await parseTexts(version.playbookText, version.specText, dir);
+      this.#dirs.add(dir);
+      return { version, ...parsed };
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Removes the parsed versions' directories. */
   async close(): Promise<void> {
-    const all = await Promise.allSettled(this.#cache.values());
     this.#cache.clear();
-    await Promise.all(
-      all.map((r) =>
-        r.status === 'fulfilled' ? rm(r.value.dir, { recursive: true, force: true }) : undefined,
-      ),
-    );
+    const dirs = [...this.#dirs];
+    this.#dirs.clear();
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }).catch(() => undefined)));
   }
 }
 

@@ -3,7 +3,7 @@ import type { OnboardingMetrics } from '../store/index.js';
 type Labels = Record<string, string>;
 
 /** Renders onboarding metrics in the Prometheus text exposition format (version 0.0.4). */
-export function prometheusText(m: OnboardingMetrics, extra: { up: number; jobsQueue?: string }): string {
+export function prometheusText(m: OnboardingMetrics, extra: { up: number }): string {
   const out: string[] = [];
   const family = (name: string, type: 'gauge' | 'summary' | 'counter', help: string) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);

@@ -89,7 +89,7 @@ export async function startWorking(runtime: Runtime, options: RuntimeOptions): P
         staleRunMs: runtime.ctx.config.staleRunMs,
         outbound: (hosts) => createAddressGuard({ allowHosts: hosts, allowPrivate }),
         ...(options.concurrency && { concurrency: options.concurrency }),
-      }) as never,
+      }),
       [RETENTION_JOB]: retentionHandler(runtime.store, runtime.jobs, {
         ...DEFAULT_RETENTION,
         ...options.retention,

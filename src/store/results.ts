@@ -1,10 +1,9 @@
-import { InputError } from '../core/errors.js';
 import type { CheckResult, Outcome } from '../core/result.js';
-import { appendAudit } from './audit.js';
 import type { Actor, StoreContext } from './context.js';
 import { DEFAULT_MAX_EVIDENCE_BYTES, type Evidence, unpackEvidence } from './evidence.js';
 import { decodeCursor, encodeCursor, type Page, pageSize } from './page.js';
 import { insertResults, type StoredCheckResult, toResult } from './result-rows.js';
+import { pruneOlderThan } from './retention.js';
 import { type FinalRunStatus, finishRunIn, insertRun, lockRunningRun, type Run, toRun } from './run-rows.js';
 
 export type { StoredCheckResult } from './result-rows.js';
@@ -126,23 +125,17 @@ export function resultRepository(ctx: StoreContext, options: { maxEvidenceBytes?
     async pruneEvidence(
       input: { olderThanDays: number } & Actor,
     ): Promise<{ deleted: number; before: string }> {
-      if (!(input.olderThanDays >= 0))
-        throw new InputError('retention.days', 'retention needs a number of days >= 0');
-      const now = ctx.now();
-      const before = new Date(now.getTime() - input.olderThanDays * 86_400_000).toISOString();
-      return ctx.db.transaction().execute(async (trx) => {
-        const res = await trx.deleteFrom('evidence').where('created_at', '<', before).executeTakeFirst();
-        const deleted = Number(res.numDeletedRows);
-        if (deleted > 0) {
-          await appendAudit(trx, now, {
-            actor: input.actor,
-            action: 'evidence.pruned',
-            subject: 'evidence',
-            payload: { before, deleted, olderThanDays: input.olderThanDays },
-          });
-        }
-        return { deleted, before };
-      });
+      return pruneOlderThan(
+        ctx,
+        {
+          action: 'evidence.pruned',
+          subject: 'evidence',
+          remove: async (trx, before) =>
+            (await trx.deleteFrom('evidence').where('created_at', '<', before).executeTakeFirst())
+              .numDeletedRows,
+        },
+        input,
+      );
     },
   };
 }

@@ -1,9 +1,9 @@
 // Run progress events, for the service's live streams: a worker appends, an API process polls by seq.
 // Not audited: progress is not a decision (the run's start, results and finish are audited).
 import { InputError } from '../core/errors.js';
-import { appendAudit } from './audit.js';
 import type { Actor, StoreContext } from './context.js';
 import { parseJson } from './context.js';
+import { pruneOlderThan } from './retention.js';
 import type { RunEventsTable } from './schema.js';
 
 /** One progress event of a run. */
@@ -114,23 +114,16 @@ export function runEventMethods(ctx: StoreContext) {
     async pruneEvents(
       input: { olderThanDays: number } & Actor,
     ): Promise<{ deleted: number; before: string }> {
-      if (!(input.olderThanDays >= 0))
-        throw new InputError('retention.days', 'retention needs a number of days >= 0');
-      const now = ctx.now();
-      const before = new Date(now.getTime() - input.olderThanDays * 86_400_000).toISOString();
-      return ctx.db.transaction().execute(async (trx) => {
-        const res = await trx.deleteFrom('run_events').where('at', '<', before).executeTakeFirst();
-        const deleted = Number(res.numDeletedRows);
-        if (deleted > 0) {
-          await appendAudit(trx, now, {
-            actor: input.actor,
-            action: 'run-events.pruned',
-            subject: 'run_events',
-            payload: { before, deleted, olderThanDays: input.olderThanDays },
-          });
-        }
-        return { deleted, before };
-      });
+      return pruneOlderThan(
+        ctx,
+        {
+          action: 'run-events.pruned',
+          subject: 'run_events',
+          remove: async (trx, before) =>
+            (await trx.deleteFrom('run_events').where('at', '<', before).executeTakeFirst()).numDeletedRows,
+        },
+        input,
+      );
     },
   };
 }

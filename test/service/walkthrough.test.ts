@@ -194,6 +194,21 @@ describe('service walk-through (SQLite, embedded worker)', () => {
       '/api/v1/audit?limit=500',
     );
     const actions = new Set(events.body.items.map((e) => e.action));
+    const first = await service.api<{ items: { seq: number }[]; nextCursor: string }>(
+      service.admin,
+      'GET',
+      '/api/v1/audit?limit=2',
+    );
+    const next = await service.api<{ items: { seq: number }[] }>(
+      service.admin,
+      'GET',
+      `/api/v1/audit?limit=2&cursor=${first.body.nextCursor}`,
+    );
+    assert.deepEqual(
+      [...first.body.items, ...next.body.items].map((e) => e.seq),
+      [1, 2, 3, 4],
+      'nextCursor pages on',
+    );
     for (const action of [
       'playbook.version.created',
       'onboarding.started',

@@ -15,13 +15,18 @@ export const auditRoutes = [
     roles: STAFF,
     query: z.object({
       afterSeq: z.coerce.number().int().min(0).default(0).describe('Events after this sequence number.'),
+      cursor: z
+        .string()
+        .regex(/^\d{1,15}$/)
+        .optional()
+        .describe('nextCursor of the previous page (the last sequence number): wins over afterSeq.'),
       limit: z.coerce.number().int().min(1).max(500).default(100),
       subject: z.string().max(200).optional().describe('Only events about this id.'),
     }),
     response: { status: 200, description: 'Oldest first.', schema: pageOf(auditEventSchema) },
     async handle({ ctx, query }) {
       const items = await ctx.store.audit.list({
-        afterSeq: query.afterSeq,
+        afterSeq: query.cursor === undefined ? query.afterSeq : Number(query.cursor),
         limit: query.limit,
         ...(query.subject && { subject: query.subject }),
       });

@@ -17,7 +17,7 @@ export function registerOperationalRoutes(
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {
-      await ping(ctx);
+      await ctx.store.ping();
       return { status: 'ready' };
     } catch {
       return reply.code(503).send({
@@ -33,10 +33,4 @@ export function registerOperationalRoutes(
     const metrics = await ctx.store.metrics();
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText(metrics, { up: 1 }));
   });
-}
-
-async function ping(ctx: ServiceContext): Promise<void> {
-  const store = ctx.store as { ping?: () => Promise<void> };
-  if (store.ping) await store.ping();
-  else await ctx.store.partners.get('\u0000ping');
 }

@@ -6,6 +6,7 @@ import { freshnessMs, type LoadedVersion, partnerMayRun, validateTexts } from '.
 import { ALL_ROLES, route, WRITERS } from '../route.js';
 import { idString, pageOf } from '../schemas/common.js';
 import { playbookSummarySchema, playbookVersionSchema } from '../schemas/resources.js';
+import { partnerFilter } from '../scope.js';
 import type { Principal, ServiceContext } from '../types.js';
 
 const MAX_TEXT = 4 * 1024 * 1024;
@@ -105,7 +106,7 @@ async function visibleVersionIds(
   let cursor: string | undefined;
   do {
     const page = await ctx.store.onboardings.list({
-      partnerId: principal.partnerId ?? '\u0000',
+      partnerId: partnerFilter(principal) ?? '',
       limit: 200,
       ...(cursor && { cursor }),
     });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiError, notFound } from '../errors.js';
 import { route } from '../route.js';
 import { pageOf, timestamp } from '../schemas/common.js';
+import { partnerFilter } from '../scope.js';
 import type { Principal } from '../types.js';
 
 // Secrets that playbooks reference (${secret.name}, ${env.NAME}) when the service runs them. Scope
@@ -43,7 +44,7 @@ export const secretRoutes = [
     query: z.object({ scope: z.string().max(128).optional() }),
     response: { status: 200, description: 'The secrets, without values.', schema: pageOf(secretInfo) },
     async handle({ ctx, principal, query }) {
-      const scope = principal.role === 'partner' ? (principal.partnerId ?? '\u0000') : query.scope;
+      const scope = partnerFilter(principal, query.scope);
       return { items: await ctx.store.secrets.list(scope) };
     },
   }),
