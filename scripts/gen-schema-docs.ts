@@ -131,8 +131,9 @@ ${FULL_EXAMPLE}\`\`\`
 ## Top-level fields
 
 ${s.top}
-\`monitors\`, \`detectors\`, \`severities\`, \`escalation\` and \`notifiers\` are accepted and kept
-for the Gangway service; the standalone CLI does not run them.
+\`monitors\`, \`detectors\`, \`severities\`, \`escalation\`, \`notifiers\` and \`actions\` are the
+operations half of a playbook, run by \`gangway serve\` after go-live: see
+[operations.md](operations.md) for their fields and an example.
 
 ## Environments
 

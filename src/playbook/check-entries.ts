@@ -54,7 +54,7 @@ export function analyseCheckEntries(
     if (!isMap(stage) || !Array.isArray(stage.checks)) return;
     stage.checks.forEach((value, checkIndex) => {
       const path: PathKey[] = ['stages', stageIndex, 'checks', checkIndex];
-      const info = analyseEntry(value, path, kinds, problems);
+      const info = analyseCheckEntry(value, path, kinds, problems);
       info.stageIndex = stageIndex;
       if (info.entry) info.entry.baseDir = baseDirOf(info.optionsPath ?? path);
       infos.push(info);
@@ -63,7 +63,8 @@ export function analyseCheckEntries(
   return infos;
 }
 
-function analyseEntry(
+/** Validates one check entry (a stage's, or a monitor's `check`), pushing located problems. */
+export function analyseCheckEntry(
   value: unknown,
   path: DocPath,
   kinds: readonly CheckKindSchema[],

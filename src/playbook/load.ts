@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { analyseCheckEntries, type EntryInfo } from './check-entries.js';
 import { invalidPlaybook, loadTree } from './extends.js';
 import { issuesToProblems } from './issues.js';
-import type { DocPath, Problem } from './path.js';
+import { analyseOps, type NotifierKindSchema } from './ops.js';
+import { type DocPath, isMap, type Problem } from './path.js';
 import { findReferenceProblems } from './references.js';
 import { type CheckKindSchema, type Playbook, playbookSchemaWith, type Stage } from './schema.js';
 import { checkSemantics } from './semantics.js';
@@ -15,6 +16,8 @@ export interface LoadOptions {
    * the problems they return are located and reported like the loader's own.
    */
   verify?: (playbook: Playbook) => Promise<Problem[]>;
+  /** The notifier types the playbook may use (the notifier registry's list); absent: options are not checked. */
+  notifiers?: readonly NotifierKindSchema[];
 }
 
 // Check entries are validated by analyseCheckEntries, dispatching on the kind key.
@@ -51,8 +54,18 @@ export async function loadPlaybook(file: string, options: LoadOptions): Promise<
   const entries = analyseCheckEntries(value, options.kinds, problems, dirOf);
   await checkSemantics(value, entries, root.dir, problems, whereIs);
   findReferenceProblems(value, problems);
+  const ops = isMap(value)
+    ? analyseOps({
+        raw: value,
+        kinds: options.kinds,
+        notifierKinds: options.notifiers,
+        entries,
+        problems,
+        baseDirOf: dirOf,
+      })
+    : undefined;
 
-  if (problems.length > 0 || !parsed.success) {
+  if (problems.length > 0 || !parsed.success || !ops) {
     throw invalidPlaybook(root.file, dedupe(problems.map((p) => origins.locate(value, p))));
   }
   const { stages, ...rest } = parsed.data;
@@ -61,6 +74,7 @@ export async function loadPlaybook(file: string, options: LoadOptions): Promise<
     file: root.file,
     baseDir: root.dir,
     stages: stages.map((stage, i) => normaliseStage(stage, entriesOf(entries, i))),
+    ops,
   };
   const later = options.verify ? await options.verify(playbook) : [];
   if (later.length > 0) throw invalidPlaybook(root.file, dedupe(later.map((p) => origins.locate(value, p))));

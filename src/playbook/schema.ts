@@ -8,21 +8,14 @@ import { z } from 'zod';
  * module never imports the checks layer.
  */
 
-const duration = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s*(us|µs|ms|s|m|h|d|w)$/, 'expected a duration such as 300ms, 2s, 5m or 90d')
-  .describe('A duration: a number followed by ms, s, m, h, d or w, e.g. 300ms, 2s, 90d.');
-
-const percent = z
-  .string()
-  .regex(/^\d+(\.\d+)?%$/, 'expected a percentage such as 0.5% or 99.9%')
-  .describe('A percentage, e.g. 0.5%.');
+import type { PlaybookOps } from './ops.js';
+import { opsFields } from './ops-schema.js';
+import { durationSchema as duration, percentSchema as percent } from './schema-primitives.js';
 
 /** A string that may contain ${env.NAME} or ${secret.name} references, resolved at run time. */
 const secretish = z.string().min(1).describe('A value, or a reference: ${env.NAME} or ${secret.name}.');
 
-export const durationSchema = duration;
-export const percentSchema = percent;
+export { durationSchema, percentSchema } from './schema-primitives.js';
 
 export const authSchema = z
   .discriminatedUnion('type', [
@@ -211,9 +204,6 @@ export const CHECK_META_KEYS = ['id', 'title', 'required', 'timeout'] as const;
 
 export const stageIdSchema = z.string().regex(/^[a-z0-9][\w-]*$/i, 'stage ids are letters, digits, - and _');
 
-const placeholder = (what: string) =>
-  z.unknown().optional().describe(`${what}: accepted and kept; run by the Gangway service (later release).`);
-
 export interface CheckKindSchema {
   kind: string;
   description: string;
@@ -325,11 +315,7 @@ export function playbookSchemaWith<Entry extends z.ZodType>(checkEntry: Entry) {
         .default({})
         .describe('Named multi-step scenarios checks can run.'),
       stages: z.array(stage).default([]).describe('The onboarding stages, in order.'),
-      monitors: placeholder('Production monitors'),
-      detectors: placeholder('Detectors of known failure scenarios'),
-      severities: placeholder('Severity levels and their clocks'),
-      escalation: placeholder('Escalation policy per severity'),
-      notifiers: placeholder('Notification channels'),
+      ...opsFields,
       runbooks: z
         .record(z.string(), z.string())
         .optional()
@@ -384,4 +370,6 @@ export interface Playbook extends Omit<RawPlaybook, 'stages'> {
   /** Directory relative paths in the playbook resolve against. */
   baseDir: string;
   stages: Stage[];
+  /** Monitors, detectors, severities, escalation, notifiers and actions, normalised. */
+  ops: PlaybookOps;
 }
