@@ -6,37 +6,18 @@ import type {
   DetectorConfig,
   EscalationPolicy,
   MonitorConfig,
-  OpsConfig,
   SeverityConfig,
 } from '../core/ops/types.js';
 import { analyseCheckEntry, type EntryInfo } from './check-entries.js';
 import { issuesToProblems } from './issues.js';
 import type { actionSchema, detectorSchema, escalationSchema, severitySchema } from './ops-schema.js';
 import { opsFields } from './ops-schema.js';
+import type { NotifierConfig, NotifierKindSchema, PlaybookOps } from './ops-types.js';
 import { type DocPath, isMap, type Problem } from './path.js';
 import type { CheckKindSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
 
-/** A notifier type the playbook may use (the notifier registry's list, injected like check kinds). */
-export interface NotifierKindSchema {
-  type: string;
-  description: string;
-  options: z.ZodType;
-  /** Opens tickets (github, jira): a `ticket` action may use it. */
-  ticketing: boolean;
-}
-
-/** A declared notification channel; `${secret.x}` references in its options are still unresolved. */
-export interface NotifierConfig {
-  name: string;
-  type: string;
-  options: unknown;
-}
-
-/** The operations half of a loaded playbook. */
-export interface PlaybookOps extends OpsConfig {
-  notifiers: Record<string, NotifierConfig>;
-}
+export type { NotifierConfig, NotifierKindSchema, PlaybookOps } from './ops-types.js';
 
 type Detector = z.infer<typeof detectorSchema>;
 type Action = z.infer<typeof actionSchema>;

@@ -8,8 +8,8 @@ import { z } from 'zod';
  * module never imports the checks layer.
  */
 
-import type { PlaybookOps } from './ops.js';
 import { opsFields } from './ops-schema.js';
+import type { PlaybookOps } from './ops-types.js';
 import { durationSchema as duration, percentSchema as percent } from './schema-primitives.js';
 
 /** A string that may contain ${env.NAME} or ${secret.name} references, resolved at run time. */
