@@ -13,6 +13,7 @@ const layers = [
   'reporters',
   'store',
   'jobs',
+  'notify',
   'service',
   'demo',
   'cli',
@@ -30,6 +31,7 @@ const allowed = {
   reporters: ['core', 'runner', 'reporters'],
   store: ['core', 'store'],
   jobs: ['core', 'store', 'jobs'],
+  notify: ['core', 'http', 'notify'],
   // The service uses every engine layer; only the demo and the CLI are outside it.
   service: layers.filter((layer) => layer !== 'demo' && layer !== 'cli'),
   demo: ['core', 'demo'],
