@@ -3,12 +3,14 @@ import { GangwayError } from '../core/errors.js';
 import type { Connection } from './dialect.js';
 import { initial } from './migrations/0001-initial.js';
 import { runEvents } from './migrations/0002-run-events.js';
+import { operations } from './migrations/0003-operations.js';
 
 /** Every migration, in order. Listed here (not read from a folder) so it works from src and from dist alike. */
 function migrations(blobType: Connection['blobType']): Record<string, Migration> {
   return {
     '0001-initial': initial(blobType),
     '0002-run-events': runEvents(),
+    '0003-operations': operations(),
   };
 }
 

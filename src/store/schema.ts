@@ -170,6 +170,163 @@ export interface SecretsTable {
   updated_at: string;
 }
 
+// Operations (migration 0003): incidents and their timelines, monitor samples and roll-ups, change markers,
+// notification deliveries and action runs.
+
+export interface IncidentsTable {
+  id: string;
+  onboarding_id: string | null;
+  partner_id: string | null;
+  playbook_version_id: string | null;
+  environment: string;
+  /** At most one incident per key is not resolved (a partial unique index). */
+  dedup_key: string;
+  detector_id: string;
+  detector_kind: string;
+  severity: string;
+  status: string;
+  title: string;
+  summary: string;
+  impact: string | null;
+  /** JSON array of component names. */
+  components: string;
+  signature: string;
+  /** JSON: the escalation state machine's state, opaque to the store. */
+  state: string;
+  opened_at: string;
+  acknowledged_at: string | null;
+  first_attempt_at: string | null;
+  mitigated_at: string | null;
+  resolved_at: string | null;
+  updated_at: string;
+  /** Optimistic concurrency: every update names the version it read and increments it. */
+  version: number;
+  /** The last timeline event's seq: appends increment it, which also serialises them. */
+  event_seq: number;
+  created_by: string;
+}
+
+/** The timeline of an incident: signals, notifications, acknowledgements, actions, notes. */
+export interface IncidentEventsTable {
+  incident_id: string;
+  seq: number;
+  at: string;
+  type: string;
+  actor: string;
+  message: string;
+  /** JSON text, at most 64 KiB. */
+  data: string;
+}
+
+export interface IncidentFollowupsTable {
+  id: string;
+  incident_id: string;
+  title: string;
+  owner: string;
+  due_at: string | null;
+  done_at: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** Deploy, config and playbook markers, linked to incidents by time. */
+export interface ChangesTable {
+  id: string;
+  at: string;
+  kind: string;
+  title: string;
+  description: string | null;
+  partner_id: string | null;
+  environment: string | null;
+  ref: string | null;
+  actor: string;
+  created_at: string;
+}
+
+/** One monitor execution. High volume: no audit event, no foreign key; retention deletes by `at`. */
+export interface MonitorSamplesTable {
+  id: string;
+  onboarding_id: string;
+  monitor_id: string;
+  environment: string;
+  at: string;
+  outcome: string;
+  duration_ms: number;
+  /** JSON object of numbers. */
+  measurements: string;
+  /** JSON array, at most 20 findings. */
+  findings: string;
+  /** JSON { code, message } or null. */
+  error: string | null;
+}
+
+/** Per monitor and hour: counts, sums and a duration histogram (for an approximate p95), upserted additively. */
+export interface MonitorRollupsTable {
+  onboarding_id: string;
+  monitor_id: string;
+  /** Start of the hour, ISO-8601 UTC. */
+  bucket: string;
+  count: number;
+  failures: number;
+  sum_ms: number;
+  max_ms: number;
+  /** Histogram counts: h0 = duration <= 25 ms, h1 <= 50 ms, ... doubling, h11 = over 25.6 s. */
+  h0: number;
+  h1: number;
+  h2: number;
+  h3: number;
+  h4: number;
+  h5: number;
+  h6: number;
+  h7: number;
+  h8: number;
+  h9: number;
+  h10: number;
+  h11: number;
+}
+
+/** The detectors' state of one monitor of one onboarding, between executions. */
+export interface MonitorStatesTable {
+  onboarding_id: string;
+  monitor_id: string;
+  /** JSON, opaque to the store. */
+  state: string;
+  last_at: string | null;
+  next_at: string | null;
+  version: number;
+  updated_at: string;
+}
+
+/** One notification, by idempotency key: a delivered key is never sent again. */
+export interface DeliveriesTable {
+  key: string;
+  incident_id: string;
+  notifier: string;
+  event: string;
+  status: string;
+  attempts: number;
+  /** The last error message, already free of secrets (the notifier's job), truncated. */
+  last_error: string | null;
+  /** JSON: what the receiver gave back (a ticket number, a message id), for later updates. */
+  ref: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+/** One automated action (rollback, throttle, re-run, ticket) and its outcome. */
+export interface ActionRunsTable {
+  id: string;
+  incident_id: string | null;
+  action_id: string;
+  at: string;
+  status: string;
+  /** JSON. */
+  detail: string;
+  actor: string;
+  updated_at: string;
+}
+
 export interface Database {
   partners: PartnersTable;
   tokens: TokensTable;
@@ -185,4 +342,13 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_head: AuditHeadTable;
   secrets: SecretsTable;
+  incidents: IncidentsTable;
+  incident_events: IncidentEventsTable;
+  incident_followups: IncidentFollowupsTable;
+  changes: ChangesTable;
+  monitor_samples: MonitorSamplesTable;
+  monitor_rollups: MonitorRollupsTable;
+  monitor_states: MonitorStatesTable;
+  deliveries: DeliveriesTable;
+  action_runs: ActionRunsTable;
 }

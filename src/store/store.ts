@@ -1,8 +1,11 @@
 import { resolve } from 'node:path';
 import { type Kysely, sql } from 'kysely';
+import { actionRepository } from './actions.js';
 import { signoffRepository, waiverRepository } from './approvals.js';
 import { type AuditEvent, type AuditVerification, listAudit, verifyAudit } from './audit.js';
+import { changeRepository } from './changes.js';
 import type { StoreContext } from './context.js';
+import { deliveryRepository } from './deliveries.js';
 import {
   type Connection,
   connectPostgres,
@@ -10,8 +13,10 @@ import {
   type DialectName,
   isPostgresUrl,
 } from './dialect.js';
+import { incidentRepository } from './incidents.js';
 import { type MetricsOptions, type OnboardingMetrics, onboardingMetrics } from './metrics.js';
 import { migrate } from './migrate.js';
+import { monitorRepository } from './monitors.js';
 import { onboardingRepository } from './onboardings.js';
 import { partnerRepository } from './partners.js';
 import { playbookRepository } from './playbooks.js';
@@ -54,6 +59,16 @@ export interface Store {
   signoffs: ReturnType<typeof signoffRepository>;
   waivers: ReturnType<typeof waiverRepository>;
   secrets: ReturnType<typeof secretRepository>;
+  /** Operations: incidents with timelines and follow-ups (migration 0003). */
+  incidents: ReturnType<typeof incidentRepository>;
+  /** Operations: monitor samples, hourly roll-ups, detector states. */
+  monitors: ReturnType<typeof monitorRepository>;
+  /** Operations: deploy / config / playbook change markers. */
+  changes: ReturnType<typeof changeRepository>;
+  /** Operations: notification deliveries by idempotency key. */
+  deliveries: ReturnType<typeof deliveryRepository>;
+  /** Operations: automated action runs and their guards' counts. */
+  actions: ReturnType<typeof actionRepository>;
   audit: {
     /** Walks the chain; names the first broken link. */
     verify(): Promise<AuditVerification>;
@@ -100,6 +115,11 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     signoffs: signoffRepository(ctx),
     waivers: waiverRepository(ctx),
     secrets: secretRepository(ctx, () => loadSecretKey(dataDir, options.env)),
+    incidents: incidentRepository(ctx),
+    monitors: monitorRepository(ctx),
+    changes: changeRepository(ctx),
+    deliveries: deliveryRepository(ctx),
+    actions: actionRepository(ctx),
     audit: { verify: () => verifyAudit(ctx), list: (o) => listAudit(ctx, o) },
     metrics: (o) => onboardingMetrics(ctx, o),
     async ping() {

@@ -1,0 +1,165 @@
+// Runs of automated actions (rollback / throttle webhooks, re-runs, tickets) and their outcomes: the guards
+// (cool-down, max per hour) count them, the timeline shows them. Audited: an action changes the world, and
+// approving one is a decision.
+import { InputError } from '../core/errors.js';
+import { appendAudit } from './audit.js';
+import { type Actor, newId, parseJson, type StoreContext } from './context.js';
+import { isoTime } from './incident-rows.js';
+import type { ActionRunsTable } from './schema.js';
+
+export const ACTION_RUN_STATUSES = [
+  'pending-approval',
+  'running',
+  'succeeded',
+  'failed',
+  'suppressed',
+] as const;
+export type ActionRunStatus = (typeof ACTION_RUN_STATUSES)[number];
+
+export interface ActionRun {
+  id: string;
+  incidentId: string | null;
+  actionId: string;
+  at: string;
+  status: ActionRunStatus;
+  detail: unknown;
+  actor: string;
+  updatedAt: string;
+}
+
+function toActionRun(row: ActionRunsTable): ActionRun {
+  return {
+    id: row.id,
+    incidentId: row.incident_id,
+    actionId: row.action_id,
+    at: row.at,
+    status: row.status as ActionRunStatus,
+    detail: parseJson<unknown>(row.detail, null),
+    actor: row.actor,
+    updatedAt: row.updated_at,
+  };
+}
+
+function checkStatus(status: string): ActionRunStatus {
+  if (!(ACTION_RUN_STATUSES as readonly string[]).includes(status))
+    throw new InputError('action-run.status', `"${status}" is not an action run status`);
+  return status as ActionRunStatus;
+}
+
+// What counts against cool-down and max-per-hour: actions that ran or are running (a suppressed one did not
+// run; one awaiting approval has not yet).
+const COUNTED: ActionRunStatus[] = ['running', 'succeeded', 'failed'];
+
+/** Action runs: recorded, moved on (approved, finished), counted by the guards. */
+export function actionRepository(ctx: StoreContext) {
+  return {
+    /** Records an action run (its `at` defaults to now). */
+    async record(
+      input: {
+        incidentId?: string | null;
+        actionId: string;
+        status: ActionRunStatus;
+        detail?: unknown;
+        at?: string | number;
+      },
+      by: Actor,
+    ): Promise<ActionRun> {
+      if (!input.actionId) throw new InputError('action-run.action', 'an action run needs an action id');
+      const now = ctx.now();
+      const row: ActionRunsTable = {
+        id: newId('act'),
+        incident_id: input.incidentId ?? null,
+        action_id: input.actionId,
+        at: input.at === undefined ? now.toISOString() : isoTime(input.at, 'at'),
+        status: checkStatus(input.status),
+        detail: JSON.stringify(input.detail ?? null) ?? 'null',
+        actor: by.actor,
+        updated_at: now.toISOString(),
+      };
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx.insertInto('action_runs').values(row).execute();
+        await appendAudit(trx, now, {
+          actor: by.actor,
+          action: 'action.recorded',
+          subject: row.id,
+          payload: { actionId: row.action_id, incidentId: row.incident_id, status: row.status },
+        });
+      });
+      return toActionRun(row);
+    },
+
+    /**
+     * Moves a run on (pending-approval → running when approved, running → succeeded | failed), only from
+     * `from` when given (two approvers cannot both start it: 'action-run.conflict'). Audited.
+     */
+    async update(
+      id: string,
+      input: { status: ActionRunStatus; detail?: unknown; from?: ActionRunStatus },
+      by: Actor,
+    ): Promise<ActionRun> {
+      const now = ctx.now();
+      const status = checkStatus(input.status);
+      const row = await ctx.db.transaction().execute(async (trx) => {
+        let q = trx
+          .updateTable('action_runs')
+          .set({
+            status,
+            updated_at: now.toISOString(),
+            ...(input.detail !== undefined && { detail: JSON.stringify(input.detail) ?? 'null' }),
+          })
+          .where('id', '=', id);
+        if (input.from !== undefined) q = q.where('status', '=', input.from);
+        const updated = await q.returningAll().executeTakeFirst();
+        if (!updated) {
+          const current = await trx
+            .selectFrom('action_runs')
+            .select('status')
+            .where('id', '=', id)
+            .executeTakeFirst();
+          if (!current) throw new InputError('action-run.not-found', `no action run ${id}`);
+          throw new InputError(
+            'action-run.conflict',
+            `action run ${id} is ${current.status}, not ${input.from}`,
+          );
+        }
+        await appendAudit(trx, now, {
+          actor: by.actor,
+          action: `action.${status}`,
+          subject: id,
+          payload: { actionId: updated.action_id, incidentId: updated.incident_id, status },
+        });
+        return updated;
+      });
+      return toActionRun(row);
+    },
+
+    /** How many runs of an action (or of any action for an incident) ran at or after `since` (for the guards). */
+    async countSince(
+      filter: { actionId?: string; incidentId?: string },
+      since: string | number,
+    ): Promise<number> {
+      if (filter.actionId === undefined && filter.incidentId === undefined)
+        throw new InputError('action-run.filter', 'count action runs of an action or of an incident');
+      let q = ctx.db
+        .selectFrom('action_runs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('at', '>=', isoTime(since, 'since'))
+        .where('status', 'in', COUNTED);
+      if (filter.actionId !== undefined) q = q.where('action_id', '=', filter.actionId);
+      if (filter.incidentId !== undefined) q = q.where('incident_id', '=', filter.incidentId);
+      const row = await q.executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    /** Action runs of an incident (or of an action), oldest first, at most `limit` (1..1000, default 200). */
+    async list(filter: { incidentId?: string; actionId?: string; limit?: number }): Promise<ActionRun[]> {
+      let q = ctx.db.selectFrom('action_runs').selectAll();
+      if (filter.incidentId !== undefined) q = q.where('incident_id', '=', filter.incidentId);
+      if (filter.actionId !== undefined) q = q.where('action_id', '=', filter.actionId);
+      const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 200), 1), 1000);
+      return (await q.orderBy('at').orderBy('id').limit(limit).execute()).map(toActionRun);
+    },
+  };
+}
+
+export type ActionRepository = ReturnType<typeof actionRepository>;
