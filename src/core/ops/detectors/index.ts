@@ -9,7 +9,7 @@ import { latencySpike } from './latency-spike.js';
 import { schemaDrift } from './schema-drift.js';
 
 export type { ConfigOf, DetectorKindImpl, Evaluation } from './kind.js';
-export { DEFAULT_DRIFT_CODES } from './schema-drift.js';
+export { DEFAULT_DRIFT_CODES, NOT_DRIFT_CODES } from './schema-drift.js';
 
 /** Every detector kind, by name: adding a kind is one file and one line here. */
 export const DETECTORS: { [K in DetectorKind]: DetectorKindImpl<K, unknown> } = {

@@ -88,6 +88,21 @@ const rows: Scenario<'schema-drift'>[] = [
     expect: [],
   },
   {
+    name: 'under a broad "response." prefix, server errors and timeouts are still not drift',
+    config: configOf('schema-drift', { codes: ['response.'] }),
+    steps: [
+      [0, failed(drift('getNote', 'status', 'response.server-error'), drift('getNote', '', 'response.none'))],
+      [60, failed(drift('getNote', '/title', 'response.body.schema'))],
+    ],
+    expect: ['trigger@60'],
+  },
+  {
+    name: 'a code listed in full counts even when it is not drift by default',
+    config: configOf('schema-drift', { codes: ['response.slow'] }),
+    steps: [[0, failed(drift('getNote', '', 'response.slow'))]],
+    expect: ['trigger@0'],
+  },
+  {
     name: 'configured code prefixes replace the default',
     config: configOf('schema-drift', { codes: ['response.header.'] }),
     steps: [

@@ -12,8 +12,7 @@ import {
 
 /**
  * Finding codes of the contract check that mean "the response no longer matches the contract"
- * (docs/report-format.md). response.server-error, response.none and response.slow are not drift:
- * the error-rate, availability and latency detectors judge those.
+ * (docs/report-format.md), used when the detector lists no codes.
  */
 export const DEFAULT_DRIFT_CODES: readonly string[] = [
   'response.status.',
@@ -21,6 +20,16 @@ export const DEFAULT_DRIFT_CODES: readonly string[] = [
   'response.body.',
   'response.header.',
 ];
+/**
+ * response.* codes that are not drift even under a broad prefix such as "response.": a 5xx, no
+ * answer or a slow answer is the error-rate, availability and latency detectors' business. Listing
+ * the full code in `codes` counts it all the same.
+ */
+export const NOT_DRIFT_CODES: ReadonlySet<string> = new Set([
+  'response.server-error',
+  'response.none',
+  'response.slow',
+]);
 /** Pointers remembered per operation (the oldest is forgotten past this). */
 export const MAX_POINTERS = 20;
 /** Operation keys tracked per monitor and environment. */
@@ -49,7 +58,10 @@ type DriftConfig = ConfigOf<'schema-drift'>;
 
 function isDrift(config: DriftConfig, code: string): boolean {
   const codes = config.codes.length > 0 ? config.codes : DEFAULT_DRIFT_CODES;
-  for (const prefix of codes) if (code.startsWith(prefix)) return true;
+  const excluded = NOT_DRIFT_CODES.has(code);
+  for (const prefix of codes) {
+    if (code.startsWith(prefix) && (!excluded || prefix === code)) return true;
+  }
   return false;
 }
 
