@@ -53,6 +53,7 @@ describe('evaluateCondition: valid expressions', () => {
     { text: 'findings.count >= 2', failing: true, healthy: false },
     { text: "findings.codes contains 'response.slow'", failing: true, healthy: false },
     { text: "findings.codes matches '^response\\.body\\.'", failing: true, healthy: false },
+    { text: "findings.codes matches '^response\\.sl\\D\\D$'", failing: true, healthy: false },
     { text: "error.code == 'ETIMEDOUT'", failing: true, healthy: false },
     { text: "error.message contains 'timed out'", failing: true, healthy: false },
     { text: 'error.code == null', failing: false, healthy: true },
@@ -101,6 +102,8 @@ describe('evaluateCondition: valid expressions', () => {
     assert.deepEqual(lit('5%'), { type: 'literal', value: 0.05 });
     assert.deepEqual(lit('1.5'), { type: 'literal', value: 1.5 });
     assert.deepEqual(lit("'it\\'s'"), { type: 'literal', value: "it's" });
+    assert.deepEqual(lit("'a\\\\b'"), { type: 'literal', value: 'a\\b' });
+    assert.deepEqual(lit("'^x\\.y\\d'"), { type: 'literal', value: '^x\\.y\\d' }, 'regex escapes are kept');
   });
 });
 

@@ -103,8 +103,11 @@ function readString(text: string, start: number): { value: string; end: number }
   for (let i = start + 1; i < text.length; i++) {
     const ch = text[i]!;
     if (ch === quote) return { value, end: i + 1 };
-    if (ch === '\\' && i + 1 < text.length) {
-      value += text[++i]!;
+    // Only quotes and backslashes are escaped, so regular expressions keep their \. and \d.
+    const next = text[i + 1];
+    if (ch === '\\' && (next === quote || next === '\\')) {
+      value += next;
+      i++;
       continue;
     }
     value += ch;
