@@ -6,7 +6,7 @@ import { preconnect } from '../http/address-guard.js';
 import { DeliveryError, scrub } from './errors.js';
 import { facts, headline, linkList, plainText } from './format.js';
 import { digest } from './keys.js';
-import { secretString, secretValues } from './options.js';
+import { optionalSecret, secretValues } from './options.js';
 import type { DeliveryContext, NotificationMessage, NotifierKind } from './types.js';
 
 const options = z.strictObject({
@@ -18,7 +18,7 @@ const options = z.strictObject({
     .describe('TLS from the first byte (default: port 465); otherwise STARTTLS when offered.'),
   requireTls: z.boolean().default(false).describe('Refuse to send unless the server upgrades with STARTTLS.'),
   username: z.string().min(1).optional().describe('SMTP AUTH user name.'),
-  password: secretString('SMTP AUTH password.').optional(),
+  password: optionalSecret('SMTP AUTH password.'),
   from: z.string().min(3).describe('Sender, e.g. "Gangway <gangway@example.com>".'),
   to: z.array(z.string().min(3)).min(1).describe('Recipients.'),
   subjectPrefix: z.string().default('[gangway]').describe('Start of every subject.'),

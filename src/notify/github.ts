@@ -47,29 +47,30 @@ export const github = {
   ticketing: true,
   async deliver(o, message, ctx) {
     const api = client(o, ctx);
-    let ref = issueRef(ctx.ref);
+    // Without a ref (first delivery, or a crash lost it) the incident's issue may still exist: look first.
+    let ref = issueRef(ctx.ref) ?? (await findIssue(api, message.incident.id));
     if (ref === undefined && message.event === 'resolved') {
       return { status: 'skipped', detail: 'no issue was opened for this incident' };
     }
     if (ref === undefined) {
-      const found = await findIssue(api, message.incident.id);
-      if (found === undefined) {
-        const created = await api('POST', '/issues', 'create issue', {
-          title: truncate(`[${message.incident.severity}] ${message.incident.title}`, 256),
-          body: `${plainText(message)}\n\n${incidentMarker(message.incident.id)}`,
-          labels: [...o.labels, ...(o.severityLabel ? [message.incident.severity] : [])],
-          ...(o.assignees && { assignees: o.assignees }),
+      const created = await api('POST', '/issues', 'create issue', {
+        title: truncate(`[${message.incident.severity}] ${message.incident.title}`, 256),
+        body: `${plainText(message)}\n\n${incidentMarker(message.incident.id)}`,
+        labels: [...o.labels, ...(o.severityLabel ? [message.incident.severity] : [])],
+        ...(o.assignees && { assignees: o.assignees }),
+      });
+      ref = toRef(created.json);
+      if (ref === undefined) {
+        // Retrying is safe: the next attempt finds the issue by its marker instead of opening another.
+        throw new DeliveryError('notify.bad-answer', 'github create issue: no issue number in the answer', {
+          retryable: true,
         });
-        ref = toRef(created.json);
-        if (ref === undefined) {
-          // Retrying is safe: the next attempt finds the issue by its marker instead of opening another.
-          throw new DeliveryError('notify.bad-answer', 'github create issue: no issue number in the answer', {
-            retryable: true,
-          });
-        }
-        return { status: 'delivered', ref: { ...ref }, detail: `issue #${ref.issue} opened` };
       }
-      ref = found;
+      return { status: 'delivered', ref: { ...ref }, detail: `issue #${ref.issue} opened` };
+    }
+    if (message.event === 'triggered' && issueRef(ctx.ref) === undefined) {
+      // The issue of this incident was opened by an earlier attempt of this very delivery.
+      return { status: 'delivered', ref: { ...ref }, detail: `issue #${ref.issue} already open` };
     }
     const issuePath = `/issues/${ref.issue}`;
     if (message.event === 'reopened') await api('PATCH', issuePath, 'reopen issue', { state: 'open' });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DeliveryError } from './errors.js';
 import { headline, plainText, truncate } from './format.js';
 import { joinUrl, type NotifyAnswer, type NotifyRequest, send } from './http.js';
-import { httpUrl, secretString, secretValues } from './options.js';
+import { httpUrl, optionalSecret, secretValues } from './options.js';
 import type { DeliveryContext, NotifierKind } from './types.js';
 
 const options = z
@@ -21,10 +21,10 @@ const options = z
       .min(3)
       .optional()
       .describe('Atlassian account email, with apiToken (basic auth, Cloud).'),
-    apiToken: secretString('Atlassian API token, with email.').optional(),
-    token: secretString(
+    apiToken: optionalSecret('Atlassian API token, with email.'),
+    token: optionalSecret(
       'A personal access token sent as a bearer token (Data Center), instead of email + apiToken.',
-    ).optional(),
+    ),
     labels: z
       .array(z.string().regex(/^\S+$/, 'labels have no spaces'))
       .default(['gangway'])

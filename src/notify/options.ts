@@ -6,7 +6,16 @@ const REFERENCE = /^\$\{secret\.[^}]+\}$/;
 
 /** A secret option: a `${secret.x}` reference in the playbook (a literal is accepted, and discouraged). */
 export function secretString(description: string): z.ZodString {
-  return z.string().min(1).describe(`Secret: ${description} Write a \${secret.x} reference.`);
+  return z.string().min(1).describe(secretText(description));
+}
+
+/** An optional secret option; the description sits on the optional wrapper too, where docs read it. */
+export function optionalSecret(description: string) {
+  return secretString(description).optional().describe(secretText(description));
+}
+
+function secretText(description: string): string {
+  return `Secret: ${description} Write a \${secret.x} reference.`;
 }
 
 /** A URL that is itself a secret (Slack, Teams webhooks): a `${secret.x}` reference or an http(s) URL. */
@@ -15,7 +24,7 @@ export function secretUrl(description: string) {
     .string()
     .min(1)
     .refine((v) => REFERENCE.test(v) || isHttpUrl(v), 'must be an http(s) URL or a ${secret.x} reference')
-    .describe(`Secret: ${description} Write a \${secret.x} reference.`);
+    .describe(secretText(description));
 }
 
 /** A plain http(s) URL option, e.g. a provider's API base (tests point it at 127.0.0.1). */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { describeUrl, send } from './http.js';
-import { httpUrl, secretString, secretValues } from './options.js';
+import { httpUrl, optionalSecret, secretValues } from './options.js';
 import { SIGNATURE_HEADER, signWebhook } from './signature.js';
 import type { NotificationMessage, NotifierKind } from './types.js';
 
 const options = z.strictObject({
   url: httpUrl('Where to POST the notification.'),
-  secret: secretString('HMAC-SHA256 key the Gangway-Signature header is made with.').optional(),
+  secret: optionalSecret('HMAC-SHA256 key the Gangway-Signature header is made with.'),
   headers: z
     .record(z.string(), z.string())
     .optional()
