@@ -8,12 +8,11 @@ import { OUTCOMES } from '../core/result.js';
 import { type Actor, newId, parseJson, type StoreContext } from './context.js';
 import { isoTime } from './incident-rows.js';
 import { type MonitorRollup, rollupRows, toRollup, upsertRollups } from './monitor-rollups.js';
+import { writeStates } from './monitor-states.js';
 import { pruneOlderThan } from './retention.js';
 import type { MonitorSamplesTable, MonitorStatesTable } from './schema.js';
 
 export { HISTOGRAM_BOUNDS_MS, type MonitorRollup } from './monitor-rollups.js';
-
-type Db = StoreContext['db'];
 
 /** One execution to record: the sample, and optionally the detectors' state after it. */
 export interface MonitorRecord {
@@ -21,7 +20,10 @@ export interface MonitorRecord {
   sample: MonitorSample;
   /** The detectors' state after this sample (JSON); absent: the state is not written. */
   state?: unknown;
-  /** Write the state only if it is still at this version (0: only if there is none yet); absent: always. */
+  /**
+   * Write the state only over this version (0: only if there is none yet); absent: always. Several records of
+   * one monitor in a batch are applied in order.
+   */
   expectedVersion?: number;
   /** When the monitor runs next (ms), kept with the state. */
   nextAt?: number;
@@ -122,60 +124,6 @@ function toState(row: MonitorStatesTable): MonitorState {
   };
 }
 
-/** Writes one state under its version guard inside `trx`; a conflict when the guard does not hold. */
-async function writeState(trx: Db, now: string, r: MonitorRecord): Promise<StateConflict | undefined> {
-  const key = { onboarding_id: r.onboardingId, monitor_id: r.sample.monitorId };
-  const values = {
-    state: JSON.stringify(r.state) ?? 'null',
-    last_at: new Date(r.sample.at).toISOString(),
-    next_at: r.nextAt === undefined ? null : new Date(r.nextAt).toISOString(),
-    updated_at: now,
-  };
-  let written: bigint;
-  if (r.expectedVersion === undefined) {
-    await trx
-      .insertInto('monitor_states')
-      .values({ ...key, ...values, version: 1 })
-      .onConflict((oc) =>
-        oc
-          .columns(['onboarding_id', 'monitor_id'])
-          .doUpdateSet((eb) => ({ ...values, version: eb('monitor_states.version', '+', 1) })),
-      )
-      .execute();
-    return undefined;
-  }
-  if (r.expectedVersion === 0) {
-    const res = await trx
-      .insertInto('monitor_states')
-      .values({ ...key, ...values, version: 1 })
-      .onConflict((oc) => oc.columns(['onboarding_id', 'monitor_id']).doNothing())
-      .executeTakeFirst();
-    written = res.numInsertedOrUpdatedRows ?? 0n;
-  } else {
-    const res = await trx
-      .updateTable('monitor_states')
-      .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
-      .where('onboarding_id', '=', r.onboardingId)
-      .where('monitor_id', '=', r.sample.monitorId)
-      .where('version', '=', r.expectedVersion)
-      .executeTakeFirst();
-    written = res.numUpdatedRows;
-  }
-  if (Number(written) > 0) return undefined;
-  const current = await trx
-    .selectFrom('monitor_states')
-    .select('version')
-    .where('onboarding_id', '=', r.onboardingId)
-    .where('monitor_id', '=', r.sample.monitorId)
-    .executeTakeFirst();
-  return {
-    onboardingId: r.onboardingId,
-    monitorId: r.sample.monitorId,
-    expectedVersion: r.expectedVersion,
-    version: current ? Number(current.version) : 0,
-  };
-}
-
 /** Monitor executions: samples, hourly roll-ups, detector states, retention. */
 export function monitorRepository(ctx: StoreContext) {
   return {
@@ -196,13 +144,7 @@ export function monitorRepository(ctx: StoreContext) {
             .values(samples.slice(i, i + CHUNK))
             .execute();
         await upsertRollups(trx, rollups);
-        const refused: StateConflict[] = [];
-        for (const r of batch) {
-          if (r.state === undefined) continue;
-          const c = await writeState(trx, now, r);
-          if (c) refused.push(c);
-        }
-        return refused;
+        return writeStates(trx, now, batch);
       });
       return { stored: samples.length, conflicts };
     },
