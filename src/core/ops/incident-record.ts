@@ -1,3 +1,4 @@
+import type { IncidentState } from './incident-types.js';
 import type { ClockName, DetectorKind, IncidentStatus } from './types.js';
 
 /**
@@ -78,4 +79,47 @@ export interface FollowUp {
   dueAt: number | null;
   status: 'open' | 'done';
   url: string | null;
+}
+
+/** What an incident record holds that the state machine does not know: the service fills these in. */
+export interface RecordContext {
+  problemStatement?: string | null;
+  impact?: string | null;
+  partners: string[];
+  components: string[];
+  production: boolean;
+  playbook: string | null;
+  playbookVersion: string | null;
+  runbook: string | null;
+  /** The first bad sample's time, when the detector reported it. */
+  startedAt: number | null;
+}
+
+/** The record of an incident from its state: every breach of every cycle, the times of the last cycle. */
+export function recordFromState(state: IncidentState, context: RecordContext): IncidentRecord {
+  return {
+    id: state.id,
+    title: state.title,
+    severity: state.severity,
+    status: state.status,
+    problemStatement: context.problemStatement ?? state.summary,
+    impact: context.impact ?? null,
+    partners: context.partners,
+    components: context.components,
+    environment: state.environment,
+    production: context.production,
+    detectorId: state.detectorId,
+    detectorKind: state.detectorKind,
+    signature: state.signature,
+    playbook: context.playbook,
+    playbookVersion: context.playbookVersion,
+    runbook: context.runbook,
+    startedAt: context.startedAt,
+    triggeredAt: state.triggeredAt,
+    acknowledgedAt: state.acknowledgedAt,
+    firstAttemptAt: state.firstAttemptAt,
+    mitigatedAt: state.mitigatedAt,
+    resolvedAt: state.resolvedAt,
+    breaches: state.breaches.map(({ clock, deadline, at }) => ({ clock, deadline, at })),
+  };
 }

@@ -1,7 +1,6 @@
 import { InputError } from '../errors.js';
-import { step } from './incident.js';
+import { commandSeverity, configFor, type IncidentConfig, step } from './incident.js';
 import type { IncidentCommand, IncidentEffect, IncidentState } from './incident-types.js';
-import type { EscalationPolicy, SeverityConfig } from './types.js';
 
 /**
  * Runs a script of incident commands against the state machine with a fake durable-timer runtime: the
@@ -9,10 +8,7 @@ import type { EscalationPolicy, SeverityConfig } from './types.js';
  * simulated, so hours of escalation run in microseconds.
  */
 
-export interface IncidentConfig {
-  severities: SeverityConfig[];
-  escalation: EscalationPolicy[];
-}
+export type { IncidentConfig } from './incident.js';
 
 /**
  * A command at a time, or `replay`: fire again every timer key the runtime no longer holds (already
@@ -31,16 +27,6 @@ export interface Simulation {
   timers: Map<string, number>;
 }
 
-/** The configuration of a severity id (the playbook loader guarantees each has one; tests may not). */
-export function configFor(
-  config: IncidentConfig,
-  severity: string,
-): { policy: EscalationPolicy | null; severity: SeverityConfig } {
-  const found = config.severities.find((s) => s.id === severity);
-  if (!found) throw new InputError('incident.unknown-severity', `no severity ${severity} is configured`);
-  return { policy: config.escalation.find((p) => p.severity === severity) ?? null, severity: found };
-}
-
 /**
  * Applies the script in time order, firing each timer when its time comes (before a command at the
  * same instant; a timer scheduled in the past fires at once). The state goes through JSON between
@@ -54,11 +40,8 @@ export function simulate(config: IncidentConfig, script: readonly ScriptStep[], 
   const log: SimulationEvent[] = [];
 
   const run = (command: IncidentCommand, now: number, replayed = false) => {
-    const id =
-      command.type === 'severity'
-        ? command.severity
-        : (state?.severity ??
-          (command.type === 'trigger' ? command.signal.severity : (config.severities[0]?.id ?? '')));
+    // With no incident and no trigger, any severity will do: step refuses the command first.
+    const id = commandSeverity(state, command) ?? config.severities[0]?.id ?? '';
     try {
       const { policy, severity } = configFor(config, id);
       const result = step(policy, severity, state, command, now);

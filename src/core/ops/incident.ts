@@ -26,6 +26,29 @@ export type * from './incident-types.js';
  * and re-runs the step delivers nothing twice (delivery keys) and schedules nothing twice (timer keys).
  */
 
+/** The severities and policies of a playbook's ops section, as `configFor` reads them (an OpsConfig fits). */
+export interface IncidentConfig {
+  severities: SeverityConfig[];
+  escalation: EscalationPolicy[];
+}
+
+/** The configuration of a severity id (the playbook loader guarantees each has one; tests may not). */
+export function configFor(
+  config: IncidentConfig,
+  severity: string,
+): { policy: EscalationPolicy | null; severity: SeverityConfig } {
+  const found = config.severities.find((s) => s.id === severity);
+  if (!found) throw new InputError('incident.unknown-severity', `no severity ${severity} is configured`);
+  return { policy: config.escalation.find((p) => p.severity === severity) ?? null, severity: found };
+}
+
+/** The severity whose configuration `step` needs for this command (null: no incident and no trigger). */
+export function commandSeverity(state: IncidentState | null, command: IncidentCommand): string | null {
+  if (command.type === 'severity') return command.severity;
+  if (state) return state.severity;
+  return command.type === 'trigger' ? command.signal.severity : null;
+}
+
 type Ctx = { policy: EscalationPolicy | null; severity: SeverityConfig; now: number };
 
 /**

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { IncidentRecord } from './incident-record.js';
+import { EXAMPLE_CONFIG, latencySignal, SEV1 } from './incident-fixtures.js';
+import { type IncidentRecord, recordFromState, type TimelineEntry } from './incident-record.js';
+import { simulate } from './incident-simulate.js';
 import { postIncidentReport } from './report.js';
 import { escapeMarkdown, formatSpan } from './report-format.js';
 
@@ -263,6 +265,64 @@ _None recorded._
     );
     assert.match(report, /_None linked\._/);
     assert.match(report, /_None agreed\._/);
+  });
+});
+
+describe('from the state machine to the report', () => {
+  test('the worked SEV1 example: the record and timeline the runtime keeps give the right times', () => {
+    const at = (minutes: number) => T0 + minutes * M;
+    const sim = simulate(
+      EXAMPLE_CONFIG,
+      [
+        { at: at(0), command: { type: 'trigger', id: 'inc-42', signal: latencySignal('trigger', at(0)) } },
+        { at: at(20), command: { type: 'acknowledge', by: 'alice' } },
+        {
+          at: at(25),
+          command: { type: 'attempt', by: 'throttle', what: 'throttle webhook: 200', via: 'action' },
+        },
+        { at: at(70), command: { type: 'mitigate', by: 'alice' } },
+        { at: at(95), command: { type: 'signal', signal: latencySignal('recover', at(95)) } },
+      ],
+      at(600),
+    );
+    assert.ok(sim.state);
+    const timeline: TimelineEntry[] = sim.log.flatMap((e) =>
+      'effects' in e ? e.effects.flatMap((x) => (x.type === 'timeline' ? [x.entry] : [])) : [],
+    );
+    const incident = recordFromState(sim.state, {
+      partners: ['acme'],
+      components: ['notes-api'],
+      production: true,
+      playbook: 'acme-notes',
+      playbookVersion: '3.2.0',
+      runbook: 'latency-spike',
+      startedAt: at(-4),
+    });
+    assert.deepEqual(incident.breaches, [{ clock: 'acknowledge', deadline: at(15), at: at(15) }]);
+    const report = postIncidentReport(incident, timeline, {
+      targets: { detect: 5 * M, ...SEV1.clocks },
+      changes: [],
+      followUps: [],
+      now: at(100),
+    });
+    const times = report.split('## Response times')[1]?.split('\n\nDetection is')[0];
+    assert.equal(
+      times,
+      `
+
+| Milestone | Time | Took | Target | Result |
+| --- | --- | --- | --- | --- |
+| Detection | 2025-06-01 10:00:00Z | 4m | 5m | met |
+| Acknowledgement | 2025-06-01 10:20:00Z | 20m | 15m | missed by 5m |
+| First resolution attempt | 2025-06-01 10:25:00Z | 25m | 1h | met |
+| Mitigation | 2025-06-01 11:10:00Z | 1h 10m | 2h | met |
+| Resolution | 2025-06-01 11:35:00Z | 1h 35m | 4h | met |`,
+    );
+    assert.match(report, /1\. 2025-06-01 10:25:00Z — throttle webhook: 200 \(action by throttle\)/);
+    assert.match(
+      report,
+      /\| 2025-06-01 10:15:00Z \| \+15m \| breach \| gangway \| The acknowledge clock ran out \|/,
+    );
   });
 });
 
