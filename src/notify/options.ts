@@ -39,6 +39,10 @@ export function secretValues(kind: Pick<NotifierKind, 'secretFields'>, options: 
   for (const field of kind.secretFields) {
     const value = (options as Record<string, unknown>)[field];
     if (typeof value === 'string' && value !== '') out.push(value);
+    // A map of secrets (the webhook's extra headers): every value is one.
+    else if (value !== null && typeof value === 'object') {
+      for (const v of Object.values(value)) if (typeof v === 'string' && v !== '') out.push(v);
+    }
   }
   return out;
 }

@@ -9,7 +9,9 @@ const options = z.strictObject({
   mention: z
     .string()
     .optional()
-    .describe('Prepended to triggered, escalated and reopened messages, e.g. "<!here>" or "<@U024BE7LH>".'),
+    .describe(
+      'Prepended to triggered, escalated, reopened and deadline-missed messages, e.g. "<!here>" or "<@U024BE7LH>".',
+    ),
 });
 
 const LOUD = new Set(['triggered', 'escalated', 'reopened', 'breach']);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${secret.x} is playbook syntax.
 import { z } from 'zod';
 import { describeUrl, send } from './http.js';
 import { httpUrl, optionalSecret, secretValues } from './options.js';
@@ -10,7 +11,9 @@ const options = z.strictObject({
   headers: z
     .record(z.string(), z.string())
     .optional()
-    .describe('Extra headers (e.g. an API key for the receiver; values are treated as secrets).'),
+    .describe(
+      'Secret: extra headers, e.g. an API key for the receiver; values may be ${secret.x} references.',
+    ),
 });
 
 /** The JSON body a webhook receiver gets (docs/notifiers.md). */
@@ -33,11 +36,11 @@ export const webhook = {
   type: 'webhook',
   description: 'POSTs a JSON notification signed with HMAC-SHA256 (Gangway-Signature header).',
   options,
-  secretFields: ['secret'],
+  secretFields: ['secret', 'headers'],
   ticketing: false,
   async deliver(o, message, ctx) {
     const body = JSON.stringify(webhookBody(message));
-    const secrets = [...secretValues(webhook, o), ...Object.values(o.headers ?? {})];
+    const secrets = secretValues(webhook, o);
     const headers: Record<string, string> = {
       ...o.headers,
       'content-type': 'application/json',

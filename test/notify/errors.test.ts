@@ -16,13 +16,14 @@ const SECRET = {
   genie: 'genieKEY-SECRET-444',
   gh: 'ghp_GitHubTokenSECRET555',
   jira: 'jiraApiTokenSECRET666',
+  header: 'x-api-key-SECRET-777',
 };
 
 /** One notifier configured against the receiver, with every secret it has. */
 function configs(url: string): Array<[NotifierKind, unknown]> {
   const kinds = Object.fromEntries(NOTIFIERS.map((k) => [k.type, k]));
   const raw: Record<string, unknown> = {
-    webhook: { url: `${url}/hook`, secret: SECRET.hook },
+    webhook: { url: `${url}/hook`, secret: SECRET.hook, headers: { 'x-api-key': SECRET.header } },
     slack: { url: `${url}${SECRET.slackPath}` },
     teams: { url: `${url}/workflows/x?sig=${SECRET.teamsSig}` },
     pagerduty: { routingKey: SECRET.pd, apiUrl: url },
