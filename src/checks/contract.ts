@@ -51,6 +51,15 @@ const options = z
       .describe(
         'Also send each accepted request to a secured operation without credentials and with a wrong one: both must get 401 or 403.',
       ),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(4)
+      .describe(
+        'Operations exercised at once. One that uses ids another captures waits for it; findings and evidence are recorded in operation order, so a seed reproduces the run at any concurrency.',
+      ),
     rate: z
       .number()
       .positive()
@@ -69,6 +78,7 @@ const options = z
     maxShrinks: 20,
     negative: false,
     authProbes: true,
+    concurrency: 4,
   });
 
 type Options = z.output<typeof options>;
@@ -93,6 +103,7 @@ export const contract = {
         maxShrinks: o.maxShrinks,
         probeAuth: o.authProbes,
         negative: o.negative,
+        concurrency: o.concurrency,
         ...(o.rate !== undefined && { rate: o.rate }),
         ...(o.maxLatency !== undefined && { maxLatencyMs: parseDuration(o.maxLatency) }),
       },
@@ -100,10 +111,7 @@ export const contract = {
     );
     const { evidence, samples } = session;
     for (const [op, reason] of left) evidence.add(notReached(op, reason));
-    for (const [index, op] of selected.entries()) {
-      ctx.progress(op.id, index, selected.length);
-      await session.exercise(op, index);
-    }
+    await session.exerciseAll(selected, (op, index) => ctx.progress(op.id, index, selected.length));
     session.finish();
     const responses = session.responseCoverage(selected);
     const measurements = {

@@ -37,14 +37,19 @@ export class Validators {
     request: new WeakMap<object, JsonSchema>(),
     response: new WeakMap<object, JsonSchema>(),
   };
+  /** Converted $ref targets by id, converted on first use (interpreting a value reads only what it meets). */
   private readonly targets = new Map<string, JsonSchema>();
+  /** $ref ids handed out but not yet converted or given to ajv: by id, the model reference they stand for. */
+  private readonly pending = new Map<string, string>();
+  /** Converted targets not yet registered with ajv (registering walks the schema: only done before a compile). */
+  private readonly unregistered: string[] = [];
   /** How long (ms, in all) each schema's validations were interpreted before it was compiled. */
   private readonly interpreted = {
     request: new WeakMap<object, number>(),
     response: new WeakMap<object, number>(),
   };
   private readonly quickContext: QuickContext = {
-    resolve: (id) => this.targets.get(id),
+    resolve: (id) => this.target(id),
     format: (name, value) => this.checkFormat(name, value),
   };
 
@@ -84,6 +89,7 @@ export class Validators {
     if (!fn) {
       const converted = this.convertOnce(schema, direction);
       try {
+        this.registerPending();
         fn = this.ajv.compile(converted as object);
       } catch (error) {
         const where = this.origins.get(schema) ?? 'an inline schema';
@@ -203,11 +209,37 @@ export class Validators {
     let id = this.ids.get(key);
     if (id !== undefined) return id;
     id = `${ID_BASE}${direction}/${this.ids.size}`;
-    this.ids.set(key, id); // before converting: a circular target refers back to this id
-    const target = this.lookup(ref);
-    const converted = target === undefined ? {} : this.convert(target, direction);
-    this.targets.set(id, converted);
-    this.ajv.addSchema(typeof converted === 'boolean' ? converted : (converted as object), id);
+    this.ids.set(key, id);
+    // Converted when first read: a response schema's closure of $refs is often far larger than what
+    // one value reaches (nullable or absent properties), and converting it all cost milliseconds.
+    this.pending.set(id, key);
     return id;
+  }
+
+  /** The converted schema behind a $ref id (converting it on first use). */
+  private target(id: string): JsonSchema | undefined {
+    const done = this.targets.get(id);
+    if (done !== undefined) return done;
+    const key = this.pending.get(id);
+    if (key === undefined) return undefined;
+    this.pending.delete(id);
+    const space = key.indexOf(' ');
+    const direction = key.slice(0, space) as Direction;
+    const found = this.lookup(key.slice(space + 1));
+    const converted = found === undefined ? {} : this.convert(found, direction);
+    this.targets.set(id, converted);
+    this.unregistered.push(id);
+    return converted;
+  }
+
+  /** Before ajv compiles: every $ref target handed out so far (and what they refer to) converted and registered. */
+  private registerPending(): void {
+    for (let id = this.pending.keys().next().value; id !== undefined; id = this.pending.keys().next().value) {
+      this.target(id);
+    }
+    for (const id of this.unregistered.splice(0)) {
+      const converted = this.targets.get(id);
+      this.ajv.addSchema(typeof converted === 'boolean' ? converted : (converted as object), id);
+    }
   }
 }

@@ -75,3 +75,37 @@ export function judgeNegative(
     hint: 'Enforce the constraint the spec documents, or relax the spec if the API is right to accept it.',
   };
 }
+
+/** A resource a successful delete removed was still there when read again. */
+export function stillPresent(deleter: Operation, read: Operation, res: HttpResponse): Finding {
+  return {
+    code: 'stateful.deleted-still-present',
+    severity: 'error',
+    message: `${read.id} answered ${res.status} for a resource ${deleter.id} had just deleted`,
+    operation: read.id,
+    pointer: 'status',
+    expected: '404 or 410 after the delete',
+    actual: String(res.status),
+    hint: 'A successful delete must make the resource unreachable (or document soft deletion and its status).',
+    curl: res.curl,
+  };
+}
+
+/** A documented link of a response led to nothing (404 or 410). */
+export function brokenLink(
+  op: Operation,
+  link: { name: string; target: Operation; values: Record<string, unknown> },
+  answer: HttpResponse,
+): Finding {
+  return {
+    code: 'stateful.link-broken',
+    severity: 'error',
+    message: `following link ${link.name} of ${op.id} to ${link.target.id} answered ${answer.status}`,
+    operation: link.target.id,
+    pointer: 'status',
+    expected: `the resource ${op.id} pointed to (${JSON.stringify(link.values)})`,
+    actual: String(answer.status),
+    hint: 'A link must lead to something that exists: check the values the response gives for it.',
+    curl: answer.curl,
+  };
+}

@@ -12,6 +12,8 @@ export interface JudgeContext {
  * server errors, refused credentials, and valid requests rejected as invalid.
  */
 export function judgeStatus(op: Operation, res: HttpResponse, ctx: JudgeContext): Finding[] {
+  if (res.status < 400) return [];
+  // Built only for a finding: a curl line costs a redacted exchange, and most responses earn none.
   const base = { operation: op.id, pointer: 'status', actual: String(res.status), curl: res.curl };
   if (res.status >= 500) {
     return [

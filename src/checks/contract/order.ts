@@ -1,6 +1,8 @@
 import type { Operation } from '../../openapi/types.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** localeCompare's order, with its collator built once instead of per call. */
+const collator = new Intl.Collator();
 
 export function isSafe(method: string): boolean {
   return SAFE.has(method);
@@ -19,10 +21,10 @@ export function orderOperations(operations: readonly Operation[]): Operation[] {
     if (op.method === 'GET' || op.method === 'HEAD') return 2;
     return 3;
   };
-  const depth = (op: Operation) => op.path.split('/').length;
-  return [...operations].sort(
-    (a, b) => phase(a) - phase(b) || depth(a) - depth(b) || a.path.localeCompare(b.path),
-  );
+  // Keys computed once per operation, not per comparison (a large spec sorts thousands).
+  const keyed = operations.map((op) => ({ op, phase: phase(op), depth: op.path.split('/').length }));
+  keyed.sort((a, b) => a.phase - b.phase || a.depth - b.depth || collator.compare(a.op.path, b.op.path));
+  return keyed.map((k) => k.op);
 }
 
 /**

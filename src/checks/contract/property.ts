@@ -86,3 +86,14 @@ export async function searchFailure<V, T>(
   outcome.exhausted = details.failed && !outcome.failure && outcome.generated === 0;
   return outcome;
 }
+
+/** Scalars (and empty containers) in a value: how big a request is, for shrink messages. */
+export function valueCount(value: unknown): number {
+  if (Array.isArray(value))
+    return value.length === 0 ? 1 : value.reduce((n: number, v) => n + valueCount(v), 0);
+  if (value !== null && typeof value === 'object') {
+    const values = Object.values(value);
+    return values.length === 0 ? 0 : values.reduce((n: number, v) => n + valueCount(v), 0);
+  }
+  return value === undefined ? 0 : 1;
+}

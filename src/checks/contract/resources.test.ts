@@ -151,3 +151,33 @@ describe('ResourcePool.idFor: parameter name variants', () => {
     assert.equal(new ResourcePool().idFor('/payments', 'id'), undefined);
   });
 });
+
+describe('ResourcePool.overlay: one operation’s view while others run', () => {
+  test('reads its base and its own writes as one pool would, and keeps its writes until commit', () => {
+    const base = new ResourcePool();
+    base.remember('/orders', [{ id: 'o-listed', customerId: 'c-1' }], false);
+    const view = base.overlay();
+    view.remember('/orders', { id: 'o-created', customerId: 'c-2', itemId: 'i-1' }, true);
+    view.noteCreated('/orders', 'o-created');
+    // A create replaces a listed resource; ids by name keep the first seen (the base's).
+    assert.equal(view.idFor('/orders', 'id'), 'o-created');
+    assert.equal(view.idFor('/x', 'customerId'), 'c-1');
+    assert.equal(view.idFor('/x', 'itemId'), 'i-1');
+    assert.deepEqual(view.createdIn('/orders'), ['o-created']);
+    assert.equal(base.idFor('/orders', 'id'), 'o-listed');
+    assert.equal(base.idFor('/x', 'itemId'), undefined);
+    assert.equal(base.createdIn('/orders'), undefined);
+    view.commit();
+    assert.equal(base.idFor('/orders', 'id'), 'o-created');
+    assert.equal(base.idFor('/x', 'itemId'), 'i-1');
+    assert.deepEqual(base.createdIn('/orders'), ['o-created']);
+  });
+
+  test('the first created resource of the base stays the one used', () => {
+    const base = new ResourcePool();
+    base.remember('/orders', { id: 'first' }, true);
+    const view = base.overlay();
+    view.remember('/orders', { id: 'second' }, true);
+    assert.equal(view.idFor('/orders', 'id'), 'first');
+  });
+});

@@ -6,6 +6,26 @@ export class ResourcePool {
   private readonly byCollection = new Map<string, Record<string, unknown>>();
   private readonly byName = new Map<string, unknown>();
   private readonly created = new Set<string>();
+  /** Ids of resources created in this run, by collection. */
+  private readonly createdIds = new Map<string, (string | number)[]>();
+  /** An overlay's writes, replayed onto its base by commit(). */
+  private readonly log: (() => void)[] = [];
+
+  /** `base`: the pool this one overlays (use overlay()); none for a run's own pool. */
+  constructor(private readonly base?: ResourcePool) {}
+
+  /**
+   * A pool that reads this one plus its own writes, as if its writes had been made on this one,
+   * and keeps them to itself until commit(): one operation's view while others run concurrently.
+   */
+  overlay(): ResourcePool {
+    return new ResourcePool(this);
+  }
+
+  /** Applies an overlay's writes to its base, in the order they were made. */
+  commit(): void {
+    for (const write of this.log.splice(0)) write();
+  }
 
   /**
    * Records a response body of a call on a collection (a create's object or a list's first item).
@@ -13,6 +33,8 @@ export class ResourcePool {
    * examples, which other examples (a partial refund of that payment...) were written to fit.
    */
   remember(collection: string, body: unknown, created: boolean): void {
+    const base = this.base;
+    if (base) this.log.push(() => base.remember(collection, body, created));
     const item = created ? asObject(body) : firstItem(body);
     if (!item) return;
     if (created ? !this.created.has(collection) : !this.byCollection.has(collection)) {
@@ -24,15 +46,47 @@ export class ResourcePool {
     }
   }
 
+  /** Notes the id of a resource this run created in a collection. */
+  noteCreated(collection: string, id: string | number): void {
+    const base = this.base;
+    if (base) this.log.push(() => base.noteCreated(collection, id));
+    const ids = this.createdIds.get(collection) ?? [];
+    ids.push(id);
+    this.createdIds.set(collection, ids);
+  }
+
+  /** Ids of the resources this run created in a collection, oldest first. */
+  createdIn(collection: string): (string | number)[] | undefined {
+    const own = this.createdIds.get(collection);
+    const earlier = this.base?.createdIn(collection);
+    return earlier && own ? [...earlier, ...own] : (earlier ?? own);
+  }
+
   /** An id for path parameter `param` of a resource in `collection`, if one was seen. */
   idFor(collection: string, param: string): unknown {
-    const item = this.byCollection.get(collection);
+    const item = this.item(collection);
     if (item) {
       for (const key of candidates(param, collection)) {
         const value = item[key];
         if (isScalar(value)) return value;
       }
     }
+    return this.named(param);
+  }
+
+  /** The resource remembered for a collection: what remember() on one pool would have kept. */
+  private item(collection: string): Record<string, unknown> | undefined {
+    const base = this.base;
+    if (!base) return this.byCollection.get(collection);
+    // A created resource replaces a listed one, and the first created stays: the base's writes came first.
+    if (base.created.has(collection)) return base.item(collection);
+    if (this.created.has(collection)) return this.byCollection.get(collection);
+    return base.item(collection) ?? this.byCollection.get(collection);
+  }
+
+  private named(param: string): unknown {
+    const base = this.base;
+    if (base?.byName.has(param)) return base.byName.get(param);
     return this.byName.get(param);
   }
 }

@@ -7,15 +7,25 @@ import { Evidence, findingFromIssue, forValidation } from '../evidence.js';
 import type { CheckContext } from '../kind.js';
 import { type AuthProbe, authProbes, declaredKeyHeaders, judgeProbe } from './auth-probe.js';
 import { toHttpRequest } from './build.js';
-import { everythingNotFound, judgeNegative, notReached, untestedWithoutCredentials } from './findings.js';
+import {
+  brokenLink,
+  everythingNotFound,
+  judgeNegative,
+  notReached,
+  stillPresent,
+  untestedWithoutCredentials,
+} from './findings.js';
 import { judgeStatus } from './judge.js';
 import { resolveLinks } from './links.js';
 import { createdId, isWholeCollection, listItems, missingFromList } from './listing.js';
 import { negativeCases } from './negative.js';
 import { collectionOf, collectionPath } from './order.js';
-import { searchFailure } from './property.js';
+import { searchFailure, valueCount } from './property.js';
 import { invalidPart, requestArbitrary, requestShape, toGenerated } from './property-request.js';
+import { EXCHANGES_KEPT, OperationRecord } from './recorder.js';
 import { ResourcePool } from './resources.js';
+import { runOrdered, startsAfter } from './schedule.js';
+import { operationSeed, propertySeed } from './seeds.js';
 import { ContractTransport } from './transport.js';
 
 export interface SessionOptions {
@@ -30,6 +40,16 @@ export interface SessionOptions {
   rate?: number;
   /** Latency budget of each response, ms. */
   maxLatencyMs?: number;
+  /** Operations exercised at once (1: one after the other). */
+  concurrency?: number;
+}
+
+/** One operation's view of the run while it is exercised: what it records, and its view of the ids pool. */
+interface Turn {
+  /** The operation's position in the run order (its data's seed). */
+  index: number;
+  record: OperationRecord;
+  pool: ResourcePool;
 }
 
 interface Judgement {
@@ -41,39 +61,24 @@ interface Judgement {
   ok: boolean;
 }
 
-/** A 32-bit fast-check seed for the operation at `index`, derived from the run's seed. */
-export function propertySeed(runSeed: number, index: number): number {
-  return (Math.imul(runSeed | 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) | 0;
-}
-
-/** Scalars (and empty containers) in a value: how big a request is, for shrink messages. */
-function valueCount(value: unknown): number {
-  if (Array.isArray(value))
-    return value.length === 0 ? 1 : value.reduce((n: number, v) => n + valueCount(v), 0);
-  if (value !== null && typeof value === 'object') {
-    const values = Object.values(value);
-    return values.length === 0 ? 0 : values.reduce((n: number, v) => n + valueCount(v), 0);
-  }
-  return value === undefined ? 0 : 1;
-}
-
 /** One contract run: the state shared by its calls (captured ids, evidence, counters). */
 export class ContractSession {
-  readonly evidence = new Evidence(200);
+  readonly evidence = new Evidence(EXCHANGES_KEPT);
   readonly transport: ContractTransport;
   readonly called = new Set<string>();
   /** Requests of the property-based phase, those sent while shrinking, and failing cases found. */
   propertyRequests = 0;
   shrinkRequests = 0;
   counterexamples = 0;
+  /** Ids captured from creates and lists, as recorded in operation order. */
   private readonly pool = new ResourcePool();
   private readonly hasCredentials: boolean;
   private readonly probes: AuthProbe[];
   /** Secured operations that refused us because no credentials were given. */
   private readonly refused = new Set<string>();
   private notFound = 0;
-  /** Ids created in this run, by collection path. */
-  private readonly created = new Map<string, (string | number)[]>();
+  /** Position of each operation in the run: what is reported across operations keeps that order. */
+  private readonly position = new Map<string, number>();
 
   constructor(
     private readonly ctx: CheckContext,
@@ -91,7 +96,7 @@ export class ContractSession {
       );
     this.probes =
       env && options.probeAuth && this.hasCredentials ? authProbes(env.auth, headerNames, declared) : [];
-    this.transport = new ContractTransport(ctx.http, this.evidence, signal, {
+    this.transport = new ContractTransport(ctx.http, signal, {
       ...(options.rate !== undefined && { rate: options.rate }),
       ...(options.maxLatencyMs !== undefined && { maxLatencyMs: options.maxLatencyMs }),
     });
@@ -110,39 +115,75 @@ export class ContractSession {
     return this.transport.responseCoverage(operations);
   }
 
-  private send(op: Operation, request: HttpRequest): Promise<HttpResponse | undefined> {
-    return this.transport.send(op, request);
+  /**
+   * Exercises the operations (in the order given), up to `concurrency` at once. An operation that may
+   * use ids an earlier one captures starts after that one is recorded, and each operation's findings,
+   * evidence and ids are recorded in operation order: the same seed gives the same findings at any
+   * concurrency.
+   */
+  async exerciseAll(operations: readonly Operation[], progress: (op: Operation, index: number) => void) {
+    for (const [index, op] of operations.entries()) this.position.set(op.id, index);
+    const turns: (Turn | undefined)[] = [];
+    await runOrdered(
+      operations.length,
+      this.options.concurrency ?? 1,
+      startsAfter(operations),
+      async (index) => {
+        const op = operations[index]!;
+        progress(op, index);
+        const turn: Turn = { index, record: new OperationRecord(), pool: this.pool.overlay() };
+        turns[index] = turn;
+        await this.exercise(op, turn);
+      },
+      (index) => {
+        const turn = turns[index];
+        turns[index] = undefined;
+        if (!turn) return;
+        turn.pool.commit();
+        turn.record.replayInto(this.evidence, this.transport.samples);
+      },
+    );
+  }
+
+  private send(op: Operation, request: HttpRequest, turn: Turn): Promise<HttpResponse | undefined> {
+    return this.transport.send(op, request, turn.record);
   }
 
   /**
    * Calls one operation: first with examples and defaults (then auth probes, negative cases, the
    * delete check), then with up to maxCasesPerOperation - 1 property-based cases, shrunk on failure.
    */
-  async exercise(op: Operation, index: number): Promise<void> {
-    const { known, madeUpIds } = this.knownIds(op);
-    const request = this.build(op, { seed: this.ctx.seed + index * 101, known, first: true });
+  private async exercise(op: Operation, turn: Turn): Promise<void> {
+    const { known, madeUpIds } = this.knownIds(op, turn);
+    const seed = operationSeed(this.ctx.seed, turn.index);
+    const request = this.build(op, { seed, known, first: true }, turn);
     if (!request) return;
-    const res = await this.send(op, request);
+    const res = await this.send(op, request, turn);
     if (!res) return;
-    this.judge(op, res, madeUpIds);
-    if (op.method === 'GET' && !op.path.endsWith('}')) this.checkListing(op, request, res);
-    if (res.status >= 200 && res.status < 300) await this.followLinks(op, request, res, index);
-    if (op.security.length > 0 && res.status !== 401 && res.status !== 403) await this.probe(op, request);
-    if (this.options.negative && res.status >= 200 && res.status < 300) await this.negatives(op, request);
+    this.judge(op, res, madeUpIds, turn);
+    if (op.method === 'GET' && !op.path.endsWith('}')) this.checkListing(op, request, res, turn);
+    if (res.status >= 200 && res.status < 300) await this.followLinks(op, request, res, turn);
+    if (op.security.length > 0 && res.status !== 401 && res.status !== 403) {
+      await this.probe(op, request, turn);
+    }
+    if (this.options.negative && res.status >= 200 && res.status < 300) {
+      await this.negatives(op, request, turn);
+    }
     if (op.method === 'DELETE' && !madeUpIds && res.status >= 200 && res.status < 300) {
-      await this.expectGone(op, request);
+      await this.expectGone(op, request, turn);
     }
     // Without request data that varies, more cases of a parameterless GET would repeat the same call.
     if (op.parameters.length === 0 && !op.requestBody) return;
-    if (this.options.maxCasesPerOperation > 1) await this.properties(op, index);
+    if (this.options.maxCasesPerOperation > 1) await this.properties(op, turn);
   }
 
   /** Captured ids for the operation's path parameters; madeUpIds when some had none. */
-  private knownIds(op: Operation): { known: Record<string, unknown>; madeUpIds: boolean } {
+  private knownIds(op: Operation, turn: Turn): { known: Record<string, unknown>; madeUpIds: boolean } {
     const known: Record<string, unknown> = {};
     let madeUpIds = false;
-    for (const p of op.parameters.filter((p) => p.in === 'path')) {
-      const id = this.pool.idFor(collectionOf(op.path, p.name), p.name);
+    for (const p of op.parameters) {
+      if (p.in !== 'path') continue;
+      const id = turn.pool.idFor(collectionOf(op.path, p.name), p.name);
       if (id !== undefined) known[p.name] = id;
       else madeUpIds = true;
     }
@@ -154,31 +195,34 @@ export class ContractSession {
    * fast-check on requests drawn from the operation's schemas. Findings of the shrunk (minimal)
    * failing request are recorded; those of the requests tried while shrinking are not.
    */
-  private async properties(op: Operation, index: number): Promise<void> {
-    const { known, madeUpIds } = this.knownIds(op);
+  private async properties(op: Operation, turn: Turn): Promise<void> {
+    const { known, madeUpIds } = this.knownIds(op, turn);
     const shape = requestShape(op);
-    const seed = propertySeed(this.ctx.seed, index);
     const outcome = await searchFailure(
       requestArbitrary(shape, this.spec, known),
       (values) => invalidPart(shape, values, this.spec) === undefined,
       async (values, shrinking) => {
         const request = toHttpRequest(op, toGenerated(shape, values), op.security.length > 0);
-        const res = await this.send(op, request);
+        const res = await this.send(op, request, turn);
         if (!res) return undefined;
-        this.observe(op, res);
+        this.observe(op, res, turn);
         const judgement = this.assess(op, res, madeUpIds);
-        this.transport.judged(judgement.ok);
+        turn.record.judged(judgement.ok);
         // Passing cases are evidence like any other; cases tried while shrinking are not.
-        if (judgement.ok && !shrinking) this.record(op, res, judgement);
+        if (judgement.ok && !shrinking) this.record(op, res, judgement, turn);
         return { failed: !judgement.ok, result: { res, judgement } };
       },
-      { numRuns: this.options.maxCasesPerOperation - 1, maxShrinks: this.options.maxShrinks, seed },
+      {
+        numRuns: this.options.maxCasesPerOperation - 1,
+        maxShrinks: this.options.maxShrinks,
+        seed: propertySeed(this.ctx.seed, turn.index),
+      },
       this.signal,
     );
     this.propertyRequests += outcome.generated + outcome.shrinking;
     this.shrinkRequests += outcome.shrinking;
     if (outcome.exhausted) {
-      this.evidence.add(notReached(op, 'no generated request was valid against its schemas'));
+      turn.record.add(notReached(op, 'no generated request was valid against its schemas'));
     }
     if (!outcome.failure) return;
     const { res, judgement } = outcome.failure.result;
@@ -187,19 +231,28 @@ export class ContractSession {
       op,
       res,
       judgement,
+      turn,
       `property-based case (seed ${this.ctx.seed}), shrunk in ${outcome.shrinks} step(s) from a request of ${valueCount(outcome.original)} value(s) to a minimal one of ${valueCount(outcome.failure.values)}`,
     );
   }
 
   /** Findings that need the whole run: untested secured operations, a base URL answering 404 to everything. */
   finish(): void {
-    if (this.refused.size > 0) this.evidence.add(untestedWithoutCredentials([...this.refused]));
+    if (this.refused.size > 0) {
+      const order = (id: string) => this.position.get(id) ?? Number.MAX_SAFE_INTEGER;
+      const refused = [...this.refused].sort((a, b) => order(a) - order(b));
+      this.evidence.add(untestedWithoutCredentials(refused));
+    }
     if (this.requests > 1 && this.notFound === this.requests) {
       this.evidence.add(everythingNotFound(this.ctx.environment?.baseUrl, this.spec));
     }
   }
 
-  private build(op: Operation, c: { seed: number; known: Record<string, unknown>; first: boolean }) {
+  private build(
+    op: Operation,
+    c: { seed: number; known: Record<string, unknown>; first: boolean },
+    turn: Turn,
+  ): HttpRequest | undefined {
     try {
       const generated = this.spec.generateRequest(op, {
         seed: c.seed,
@@ -208,32 +261,32 @@ export class ContractSession {
         includeOptional: !c.first,
       });
       if (generated.contentType && /multipart\//i.test(generated.contentType)) {
-        this.evidence.add(notReached(op, 'multipart request bodies are not generated yet'));
+        turn.record.add(notReached(op, 'multipart request bodies are not generated yet'));
         return undefined;
       }
       return toHttpRequest(op, generated, op.security.length > 0);
     } catch (error) {
       if (!(error instanceof GangwayError)) throw error;
-      this.evidence.add(notReached(op, `no valid request could be built: ${error.message}`));
+      turn.record.add(notReached(op, `no valid request could be built: ${error.message}`));
       return undefined;
     }
   }
 
-  private judge(op: Operation, res: HttpResponse, madeUpIds: boolean): void {
-    this.observe(op, res);
+  private judge(op: Operation, res: HttpResponse, madeUpIds: boolean, turn: Turn): void {
+    this.observe(op, res, turn);
     const judgement = this.assess(op, res, madeUpIds);
-    this.transport.judged(judgement.ok);
-    this.record(op, res, judgement);
+    turn.record.judged(judgement.ok);
+    this.record(op, res, judgement, turn);
   }
 
   /** What a response teaches the session, findings aside: calls, 404s, refusals, captured ids. */
-  private observe(op: Operation, res: HttpResponse): void {
+  private observe(op: Operation, res: HttpResponse, turn: Turn): void {
     this.called.add(op.id);
     if (res.status === 404) this.notFound += 1;
     if (!this.hasCredentials && op.security.length > 0 && (res.status === 401 || res.status === 403)) {
       this.refused.add(op.id);
     }
-    this.remember(op, res);
+    this.remember(op, res, turn);
   }
 
   /** The findings a response to a valid request earns, without recording them. */
@@ -249,63 +302,31 @@ export class ContractSession {
   }
 
   /** Records a judgement's findings; `note` (how a property-based case was found) joins each message. */
-  private record(op: Operation, res: HttpResponse, j: Judgement, note?: string): void {
+  private record(op: Operation, res: HttpResponse, j: Judgement, turn: Turn, note?: string): void {
     const noted = (f: Finding): Finding => (note ? { ...f, message: `${f.message} (${note})` } : f);
+    const { record } = turn;
     if (j.madeUpNotFound) {
-      this.evidence.add(
-        notReached(op, 'it answered 404 to a made-up id (no create or list gave a real one)'),
-      );
+      record.add(notReached(op, 'it answered 404 to a made-up id (no create or list gave a real one)'));
     }
-    this.evidence.keep(res.exchange);
-    for (const issue of j.issues) this.evidence.add(noted(findingFromIssue(issue, op, res)), res.exchange);
-    for (const f of j.judged) this.evidence.add(noted(f), res.exchange);
+    record.keepFor(res);
+    for (const issue of j.issues) record.addFor(noted(findingFromIssue(issue, op, res)), res);
+    for (const f of j.judged) record.addFor(noted(f), res);
   }
 
   /** The accepted request again without and with wrong credentials: each must be refused with 401/403. */
-  private async probe(op: Operation, accepted: HttpRequest): Promise<void> {
+  private async probe(op: Operation, accepted: HttpRequest, turn: Turn): Promise<void> {
     for (const probe of this.probes) {
-      const res = await this.send(op, probe.request(accepted));
+      const res = await this.send(op, probe.request(accepted), turn);
       if (!res) continue;
       const finding = judgeProbe(op, probe, res);
-      this.transport.judged(finding === undefined);
-      if (finding) this.evidence.add(finding, res.exchange);
-      else this.evidence.keep(res.exchange);
+      turn.record.judged(finding === undefined);
+      if (finding) turn.record.addFor(finding, res);
+      else turn.record.keepFor(res);
     }
   }
 
-  /** After a successful delete, reading the same resource must answer 404 or 410. */
-  private async expectGone(op: Operation, deleted: HttpRequest): Promise<void> {
-    const read = this.spec.operations.find((o) => o.method === 'GET' && o.path === op.path);
-    if (!read) return;
-    const res = await this.send(read, {
-      ...deleted,
-      method: 'GET',
-      body: undefined,
-      operation: read.id,
-      query: {},
-    });
-    if (!res) return;
-    this.evidence.keep(res.exchange);
-    if (res.status === 404 || res.status === 410) return;
-    this.transport.judged(false);
-    this.evidence.add(
-      {
-        code: 'stateful.deleted-still-present',
-        severity: 'error',
-        message: `${read.id} answered ${res.status} for a resource ${op.id} had just deleted`,
-        operation: read.id,
-        pointer: 'status',
-        expected: '404 or 410 after the delete',
-        actual: String(res.status),
-        hint: 'A successful delete must make the resource unreachable (or document soft deletion and its status).',
-        curl: res.curl,
-      },
-      res.exchange,
-    );
-  }
-
   /** Requests breaking one constraint each, sent with fresh idempotency keys so no replay hides a check. */
-  private async negatives(op: Operation, valid: HttpRequest): Promise<void> {
+  private async negatives(op: Operation, valid: HttpRequest, turn: Turn): Promise<void> {
     for (const c of negativeCases(op, this.spec, valid)) {
       const headers = Object.fromEntries(
         Object.entries(c.request.headers ?? {}).map(([k, v]) => [
@@ -313,73 +334,72 @@ export class ContractSession {
           /idempotency/i.test(k) && c.where.toLowerCase() !== `header:${k.toLowerCase()}` ? randomUUID() : v,
         ]),
       );
-      const res = await this.send(op, { ...c.request, headers });
+      const res = await this.send(op, { ...c.request, headers }, turn);
       if (!res) continue;
       const finding = judgeNegative(op, c.what, c.where, res);
-      this.transport.judged(finding === undefined);
-      this.evidence.keep(res.exchange);
-      if (finding) this.evidence.add(finding, res.exchange);
-      else this.evidence.addSpecIssues(this.spec.validateResponse(op, forValidation(res)), op, res);
+      turn.record.judged(finding === undefined);
+      turn.record.keepFor(res);
+      if (finding) turn.record.addFor(finding, res);
+      else {
+        for (const issue of this.spec.validateResponse(op, forValidation(res))) {
+          turn.record.addFor(findingFromIssue(issue, op, res), res);
+        }
+      }
     }
   }
 
-  private remember(op: Operation, res: HttpResponse): void {
+  private remember(op: Operation, res: HttpResponse, turn: Turn): void {
     if (res.status < 200 || res.status >= 300 || op.path.endsWith('}')) return;
     const create = op.method === 'POST' || op.method === 'PUT';
     if (!create && op.method !== 'GET') return;
     const body = jsonOf(res);
     if (body === undefined) return;
-    this.pool.remember(collectionPath(op), body, create);
+    turn.pool.remember(collectionPath(op), body, create);
     const id = op.method === 'POST' ? createdId(body) : undefined;
-    if (id !== undefined) {
-      const ids = this.created.get(collectionPath(op)) ?? [];
-      ids.push(id);
-      this.created.set(collectionPath(op), ids);
-    }
+    if (id !== undefined) turn.pool.noteCreated(collectionPath(op), id);
+  }
+
+  /** After a successful delete, reading the same resource must answer 404 or 410. */
+  private async expectGone(op: Operation, deleted: HttpRequest, turn: Turn): Promise<void> {
+    const read = this.spec.operations.find((o) => o.method === 'GET' && o.path === op.path);
+    if (!read) return;
+    const res = await this.send(
+      read,
+      { ...deleted, method: 'GET', body: undefined, operation: read.id, query: {} },
+      turn,
+    );
+    if (!res) return;
+    turn.record.keepFor(res);
+    if (res.status === 404 || res.status === 410) return;
+    turn.record.judged(false);
+    turn.record.addFor(stillPresent(op, read, res), res);
   }
 
   /** Follows the documented links of a response (one level): the linked call must succeed as documented. */
-  private async followLinks(
-    op: Operation,
-    request: HttpRequest,
-    res: HttpResponse,
-    index: number,
-  ): Promise<void> {
+  private async followLinks(op: Operation, request: HttpRequest, res: HttpResponse, turn: Turn) {
     for (const link of resolveLinks(this.spec, op, request, res).slice(0, 5)) {
-      const known = { ...this.knownIds(link.target).known, ...link.values };
-      const next = this.build(link.target, { seed: this.ctx.seed + index * 101 + 7, known, first: true });
+      const known = { ...this.knownIds(link.target, turn).known, ...link.values };
+      const seed = operationSeed(this.ctx.seed, turn.index) + 7;
+      const next = this.build(link.target, { seed, known, first: true }, turn);
       if (!next) continue;
-      const answer = await this.send(link.target, next);
+      const answer = await this.send(link.target, next, turn);
       if (!answer) continue;
-      this.judge(link.target, answer, false);
+      this.judge(link.target, answer, false, turn);
       if (answer.status === 404 || answer.status === 410) {
-        this.evidence.add(
-          {
-            code: 'stateful.link-broken',
-            severity: 'error',
-            message: `following link ${link.name} of ${op.id} to ${link.target.id} answered ${answer.status}`,
-            operation: link.target.id,
-            pointer: 'status',
-            expected: `the resource ${op.id} pointed to (${JSON.stringify(link.values)})`,
-            actual: String(answer.status),
-            hint: 'A link must lead to something that exists: check the values the response gives for it.',
-            curl: answer.curl,
-          },
-          answer.exchange,
-        );
+        turn.record.addFor(brokenLink(op, link, answer), answer);
       }
     }
   }
 
   /** A complete listing of a collection must contain what this run created in it. */
-  private checkListing(op: Operation, request: HttpRequest, res: HttpResponse): void {
-    const created = this.created.get(collectionPath(op));
+  private checkListing(op: Operation, request: HttpRequest, res: HttpResponse, turn: Turn): void {
+    const created = turn.pool.createdIn(collectionPath(op));
     if (!created || res.status < 200 || res.status >= 300) return;
     const body = jsonOf(res);
     const items = listItems(body);
     if (!items || !isWholeCollection(request, res, body, items)) return;
     const finding = missingFromList(op, created, items, res);
-    if (finding) this.evidence.add(finding, res.exchange);
+    if (finding) turn.record.addFor(finding, res);
   }
 }
 

@@ -3,8 +3,8 @@ import type { Sample } from '../../core/result.js';
 import type { HttpClient } from '../../http/client.js';
 import type { HttpRequest, HttpResponse } from '../../http/types.js';
 import type { Operation } from '../../openapi/types.js';
-import type { Evidence } from '../evidence.js';
 import { sendOrRecord } from '../http-failure.js';
+import type { OperationRecord } from './recorder.js';
 
 /**
  * How a contract run sends: paced to a rate, one polite retry after 429, silence and slowness turned
@@ -20,13 +20,19 @@ export class ContractTransport {
 
   constructor(
     private readonly http: HttpClient,
-    private readonly evidence: Evidence,
     private readonly signal: AbortSignal,
     private readonly limits: { rate?: number; maxLatencyMs?: number },
   ) {}
 
-  /** Sends a request; on 429 waits for Retry-After (at most 5s) once. Silence becomes a finding. */
-  async send(op: Operation, request: HttpRequest): Promise<HttpResponse | undefined> {
+  /**
+   * Sends a request; on 429 waits for Retry-After (at most 5s) once. Silence becomes a finding, and
+   * the latency sample, in the operation's record (`samples` gets them when the record is replayed).
+   */
+  async send(
+    op: Operation,
+    request: HttpRequest,
+    record: OperationRecord,
+  ): Promise<HttpResponse | undefined> {
     const describe = (error: GangwayError) => ({
       code: 'response.none',
       severity: 'error' as const,
@@ -38,13 +44,13 @@ export class ContractTransport {
     await this.pace();
     const t = Date.now() - this.started;
     this.requests += 1;
-    let res = await sendOrRecord(this.http, request, this.signal, this.evidence, describe);
+    let res = await sendOrRecord(this.http, request, this.signal, record, describe);
     if (res?.status === 429) {
       const wait = Math.min(5, Number(res.headers['retry-after'] ?? 1) || 1);
       await new Promise((r) => setTimeout(r, wait * 1000));
-      res = await sendOrRecord(this.http, request, this.signal, this.evidence, describe);
+      res = await sendOrRecord(this.http, request, this.signal, record, describe);
     }
-    this.samples.push({
+    record.samples.push({
       t,
       ms: res ? res.timings.total : Date.now() - this.started - t,
       ok: res !== undefined,
@@ -52,15 +58,9 @@ export class ContractTransport {
     });
     if (res) {
       this.statusesSeen.add(`${op.id} ${res.status}`);
-      this.checkLatency(op, res);
+      this.checkLatency(op, res, record);
     }
     return res;
-  }
-
-  /** Marks the latest sample as passed or failed once its response has been judged. */
-  judged(ok: boolean): void {
-    const last = this.samples[this.samples.length - 1];
-    if (last) last.ok = ok;
   }
 
   /** Documented responses (exact status codes) of the operations, and how many of them were seen. */
@@ -86,10 +86,10 @@ export class ContractTransport {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 
-  private checkLatency(op: Operation, res: HttpResponse): void {
+  private checkLatency(op: Operation, res: HttpResponse, record: OperationRecord): void {
     const budget = this.limits.maxLatencyMs;
     if (budget === undefined || res.timings.total <= budget) return;
-    this.evidence.add(
+    record.addFor(
       {
         code: 'response.slow',
         severity: 'error',
@@ -101,7 +101,7 @@ export class ContractTransport {
         hint: 'Find what makes this call slow: the evidence has per-phase timings (DNS, connect, TLS, first byte).',
         curl: res.curl,
       },
-      res.exchange,
+      res,
     );
   }
 }

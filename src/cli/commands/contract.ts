@@ -25,6 +25,7 @@ interface ContractFlags {
   maxCases?: number;
   maxShrinks?: number;
   rate?: number;
+  concurrency?: number;
   maxLatency?: string;
   timeBudget: string;
   seed?: number;
@@ -74,6 +75,11 @@ export function registerContract(program: Command, io: Io, done: (code: number) 
       parseCount,
     )
     .option('--rate <n>', 'at most n requests per second', parseRate)
+    .option(
+      '--concurrency <n>',
+      'operations exercised at once (default 4); the same --seed gives the same findings at any concurrency',
+      parseInteger,
+    )
     .option('--max-latency <duration>', 'latency budget of every response, e.g. 500ms')
     .option('--time-budget <duration>', 'stop the whole run after this long', '30m')
     .option('-r, --report <format=path>', 'write a report: junit=, json= or html= (repeatable)', collect, [])
@@ -115,6 +121,7 @@ async function contract(io: Io, source: string, flags: ContractFlags): Promise<n
     ...(flags.maxCases && { maxCasesPerOperation: flags.maxCases }),
     ...(flags.maxShrinks !== undefined && { maxShrinks: flags.maxShrinks }),
     ...(flags.rate && { rate: flags.rate }),
+    ...(flags.concurrency !== undefined && { concurrency: flags.concurrency }),
     ...(flags.maxLatency && { maxLatency: flags.maxLatency }),
   });
   if (!parsed.success) {
