@@ -1,4 +1,5 @@
 // Incident rows: the Incident type, its mapping, the listing query and the timeline's event rows.
+import { sql } from 'kysely';
 import { InputError } from '../core/errors.js';
 import type { DetectorKind, IncidentStatus } from '../core/ops/types.js';
 import { INCIDENT_STATUSES } from '../core/ops/types.js';
@@ -197,6 +198,25 @@ export function incidentListQuery(db: Db, filter: IncidentFilter, limit: number)
     .orderBy('opened_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit + 1);
+}
+
+/**
+ * The query behind incidents.findOpen: served by the partial unique index, whose predicate the query repeats
+ * as a literal, so a planner can match the index without the parameter values (a generic plan would not).
+ */
+export function openIncidentQuery(db: Db, dedupKey: string) {
+  return db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('dedup_key', '=', dedupKey)
+    .where(sql<boolean>`status <> 'resolved'`);
+}
+
+/** The query behind incidents.similar: the newest incidents with a signature. */
+export function similarIncidentQuery(db: Db, signature: string, limit: number, exceptId?: string) {
+  let q = db.selectFrom('incidents').selectAll().where('signature', '=', signature);
+  if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
+  return q.orderBy('opened_at', 'desc').orderBy('id', 'desc').limit(limit);
 }
 
 /** Bytes of JSON a timeline event's data may take. */

@@ -15,6 +15,8 @@ import {
   incidentEventRow,
   incidentListQuery,
   isoTime,
+  openIncidentQuery,
+  similarIncidentQuery,
   toFollowup,
   toIncident,
   toIncidentEvent,
@@ -32,6 +34,8 @@ export {
   type IncidentPatch,
   incidentListQuery,
   MAX_INCIDENT_EVENT_BYTES,
+  openIncidentQuery,
+  similarIncidentQuery,
 } from './incident-rows.js';
 
 type Db = StoreContext['db'];
@@ -81,13 +85,7 @@ function patchColumns(patch: IncidentPatch, current: IncidentsTable, now: Date):
 
 /** Incidents: opened by dedup key, updated under optimistic concurrency, with a timeline and follow-ups. */
 export function incidentRepository(ctx: StoreContext) {
-  const findOpenIn = async (db: Db, dedupKey: string) =>
-    db
-      .selectFrom('incidents')
-      .selectAll()
-      .where('dedup_key', '=', dedupKey)
-      .where('status', '<>', 'resolved')
-      .executeTakeFirst();
+  const findOpenIn = async (db: Db, dedupKey: string) => openIncidentQuery(db, dedupKey).executeTakeFirst();
 
   return {
     /**
@@ -263,15 +261,9 @@ export function incidentRepository(ctx: StoreContext) {
 
     /** Past incidents with the same failure signature, newest first (for correlation), excluding `exceptId`. */
     async similar(signature: string, limit = 10, exceptId?: string): Promise<Incident[]> {
-      let q = ctx.db
-        .selectFrom('incidents')
-        .selectAll()
-        .where('signature', '=', signature)
-        .orderBy('opened_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(pageSize(limit));
-      if (exceptId !== undefined) q = q.where('id', '<>', exceptId);
-      return (await q.execute()).map(toIncident);
+      return (await similarIncidentQuery(ctx.db, signature, pageSize(limit), exceptId).execute()).map(
+        toIncident,
+      );
     },
 
     followups: followupMethods(ctx),

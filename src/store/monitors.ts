@@ -124,6 +124,26 @@ function toState(row: MonitorStatesTable): MonitorState {
   };
 }
 
+export interface SampleFilter {
+  onboardingId: string;
+  monitorId: string;
+  since?: string | number;
+  until?: string | number;
+  limit?: number;
+}
+
+/** The query behind monitors.samples (exported so tests can EXPLAIN it): newest first. */
+export function sampleListQuery(db: StoreContext['db'], filter: SampleFilter, limit: number) {
+  let q = db
+    .selectFrom('monitor_samples')
+    .selectAll()
+    .where('onboarding_id', '=', filter.onboardingId)
+    .where('monitor_id', '=', filter.monitorId);
+  if (filter.since !== undefined) q = q.where('at', '>=', isoTime(filter.since, 'since'));
+  if (filter.until !== undefined) q = q.where('at', '<', isoTime(filter.until, 'until'));
+  return q.orderBy('at', 'desc').limit(limit);
+}
+
 /** Monitor executions: samples, hourly roll-ups, detector states, retention. */
 export function monitorRepository(ctx: StoreContext) {
   return {
@@ -150,22 +170,9 @@ export function monitorRepository(ctx: StoreContext) {
     },
 
     /** A monitor's samples at or after `since` (and before `until`), newest first, at most `limit` (1..5000, default 100). */
-    async samples(filter: {
-      onboardingId: string;
-      monitorId: string;
-      since?: string | number;
-      until?: string | number;
-      limit?: number;
-    }): Promise<StoredSample[]> {
-      let q = ctx.db
-        .selectFrom('monitor_samples')
-        .selectAll()
-        .where('onboarding_id', '=', filter.onboardingId)
-        .where('monitor_id', '=', filter.monitorId);
-      if (filter.since !== undefined) q = q.where('at', '>=', isoTime(filter.since, 'since'));
-      if (filter.until !== undefined) q = q.where('at', '<', isoTime(filter.until, 'until'));
+    async samples(filter: SampleFilter): Promise<StoredSample[]> {
       const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 100), 1), 5000);
-      const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      const rows = await sampleListQuery(ctx.db, filter, limit).execute();
       return rows.map(toSample);
     },
 

@@ -12,6 +12,7 @@ import { runEvents } from '../../src/store/migrations/0002-run-events.js';
 import { type Backend, open } from './backends.js';
 import { fakeClock, HOUR, seed, T0 } from './fixtures.js';
 import { opsMonitorCases } from './ops-monitor-cases.js';
+import { opsPlanCase } from './ops-plans.js';
 
 /** What the case files share: the backend, and stores opened on it (closed after the suite). */
 export interface OpsContext {
@@ -331,4 +332,5 @@ export function opsSuite(make: () => Promise<Backend>): void {
   });
 
   opsMonitorCases(ctx);
+  describe('plans', () => opsPlanCase(ctx));
 }
