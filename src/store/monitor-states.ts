@@ -2,11 +2,35 @@
 // state writes were two thirds of a batch's time). Versions guard concurrent writers: a conditional write
 // carries `expectedVersion + 1` and only replaces a row still at `expectedVersion`.
 import { sql } from 'kysely';
+import type { MonitorSample } from '../core/ops/types.js';
 import type { StoreContext } from './context.js';
-import type { MonitorRecord, StateConflict } from './monitors.js';
 import type { MonitorStatesTable } from './schema.js';
 
 type Db = StoreContext['db'];
+
+/** One execution to record: the sample, and optionally the detectors' state after it. */
+export interface MonitorRecord {
+  onboardingId: string;
+  sample: MonitorSample;
+  /** The detectors' state after this sample (JSON); absent: the state is not written. */
+  state?: unknown;
+  /**
+   * Write the state only over this version (0: only if there is none yet); absent: always. Several records of
+   * one monitor in a batch are applied in order.
+   */
+  expectedVersion?: number;
+  /** When the monitor runs next (ms), kept with the state. */
+  nextAt?: number;
+}
+
+/** A state write refused because another writer got there first: reload it, re-apply the sample. */
+export interface StateConflict {
+  onboardingId: string;
+  monitorId: string;
+  expectedVersion: number;
+  /** The version found (0: none). */
+  version: number;
+}
 
 // 7 parameters a row.
 const CHUNK = 400;

@@ -8,26 +8,12 @@ import { OUTCOMES } from '../core/result.js';
 import { type Actor, newId, parseJson, type StoreContext } from './context.js';
 import { isoTime } from './incident-rows.js';
 import { type MonitorRollup, rollupRows, toRollup, upsertRollups } from './monitor-rollups.js';
-import { writeStates } from './monitor-states.js';
+import { type MonitorRecord, type StateConflict, writeStates } from './monitor-states.js';
 import { pruneOlderThan } from './retention.js';
 import type { MonitorSamplesTable, MonitorStatesTable } from './schema.js';
 
 export { HISTOGRAM_BOUNDS_MS, type MonitorRollup } from './monitor-rollups.js';
-
-/** One execution to record: the sample, and optionally the detectors' state after it. */
-export interface MonitorRecord {
-  onboardingId: string;
-  sample: MonitorSample;
-  /** The detectors' state after this sample (JSON); absent: the state is not written. */
-  state?: unknown;
-  /**
-   * Write the state only over this version (0: only if there is none yet); absent: always. Several records of
-   * one monitor in a batch are applied in order.
-   */
-  expectedVersion?: number;
-  /** When the monitor runs next (ms), kept with the state. */
-  nextAt?: number;
-}
+export type { MonitorRecord, StateConflict } from './monitor-states.js';
 
 /** A stored sample, with its id. */
 export interface StoredSample extends MonitorSample {
@@ -43,15 +29,6 @@ export interface MonitorState {
   nextAt: string | null;
   version: number;
   updatedAt: string;
-}
-
-/** A state write refused because another writer got there first: reload it, re-apply the sample. */
-export interface StateConflict {
-  onboardingId: string;
-  monitorId: string;
-  expectedVersion: number;
-  /** The version found (0: none). */
-  version: number;
 }
 
 /** Findings kept per sample, and characters kept per message: samples are many, evidence lives elsewhere. */
