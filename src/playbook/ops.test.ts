@@ -199,7 +199,7 @@ notifiers:
       /^19:37 unknown severity "SEV9" \(did you mean SEV1\?\)/,
       /^19:54 unknown monitor "nope"/,
       /^19:71 unknown action "none"/,
-      /^20:57 at column 14: expected a value or a field before ">"/,
+      /^20:57 invalid condition: expected a value or a field before ">"/,
       /^22:5 duplicate detector id "latency-spike"/,
       /^25:18 unknown notifier "hookz" \(did you mean hooks\?\)/,
       /^26:7 escalation level 2 needs after/,

@@ -425,12 +425,19 @@ function kindOptions(d: Detector, path: DocPath, targets: Targets, problems: Pro
         const column = conditionColumn(error);
         problems.push({
           path: [...path, 'when'],
-          message: error instanceof Error ? error.message : String(error),
+          message: conditionMessage(error),
           ...(column !== undefined ? { offset: column - 1 } : {}),
         });
         return undefined;
       }
   }
+}
+
+/** The reason of a condition parse error (its column is pointed at by the location, not repeated). */
+function conditionMessage(error: unknown): string {
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  if (typeof reason === 'string') return `invalid condition: ${reason}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The 1-based column a condition parse error names, if it carries one. */

@@ -5,6 +5,7 @@ import { ApiError, errorBody, statusOf } from './errors.js';
 import { buildOpenApi } from './openapi.js';
 import { fastifyPath, type Route } from './route.js';
 import { ROUTES } from './routes/index.js';
+import { registerLinkRoutes } from './routes/links.js';
 import { registerOperationalRoutes } from './routes/operational.js';
 import type { ServiceContext } from './types.js';
 import { parsePart } from './validate.js';
@@ -61,6 +62,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   app.get('/api/v1/openapi.json', async () => openapi);
   registerOperationalRoutes(app, ctx, limiter);
+  registerLinkRoutes(app, ctx);
   registerDashboard(app);
 
   for (const r of routes) {

@@ -24,6 +24,8 @@ const CONFLICTS = new Set([
   'run.not-running',
   'signoff.evidence-changed',
   'partner.exists',
+  'incident.invalid-transition',
+  'incident.conflict',
 ]);
 
 /** The HTTP status for an error a handler let escape; undefined for bugs (500). */

@@ -7,6 +7,7 @@ import { createPostgresJobQueue, createSqliteJobQueue, type JobQueue } from '../
 import { openStore, type Store } from '../store/index.js';
 import { buildApp } from './app.js';
 import { STAGE_RUN_JOB, stageRunHandler } from './executor.js';
+import { startOperations } from './ops/operations.js';
 import { PlaybookVersions } from './playbooks.js';
 import {
   DEFAULT_RETENTION,
@@ -43,6 +44,8 @@ export interface Runtime {
   store: Store;
   jobs: JobQueue;
   ctx: ServiceContext;
+  /** Runs before the store closes (after the queue stopped): for what a worker holds open. */
+  onClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -62,13 +65,18 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       : createSqliteJobQueue({ database: join(store.dataDir, 'jobs.db'), ...lease });
   const config: ServiceConfig = { ...DEFAULT_CONFIG, ...options.config };
   const ctx: ServiceContext = { store, jobs, config, versions: new PlaybookVersions(store), now: store.now };
+  const closers: (() => Promise<void>)[] = [];
   return {
     store,
     jobs,
     ctx,
+    onClose(fn) {
+      closers.push(fn);
+    },
     async close() {
       await jobs.stop({ timeoutMs: 10_000 }).catch(() => undefined);
       await jobs.close().catch(() => undefined);
+      for (const fn of closers) await fn().catch(() => undefined);
       await ctx.versions.close();
       await store.close();
     },
@@ -79,6 +87,10 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
 export async function startWorking(runtime: Runtime, options: RuntimeOptions): Promise<string> {
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const allowPrivate = options.allowPrivateTargets ?? false;
+  const operations = startOperations(runtime, {
+    outbound: (hosts) => createAddressGuard({ allowHosts: hosts, allowPrivate }),
+  });
+  runtime.onClose(() => operations.close());
   await runtime.jobs.start(
     {
       [STAGE_RUN_JOB]: stageRunHandler({
@@ -94,10 +106,13 @@ export async function startWorking(runtime: Runtime, options: RuntimeOptions): P
         ...DEFAULT_RETENTION,
         ...options.retention,
       }),
+      ...operations.handlers,
     },
-    { concurrency: options.concurrency ?? 2, workerId },
+    // Monitors and deliveries wait on the network, not the CPU: more slots than runs alone would need.
+    { concurrency: options.concurrency ?? 8, workerId },
   );
   await scheduleRetention(runtime.jobs);
+  await operations.afterStart();
   return workerId;
 }
 

@@ -25,6 +25,13 @@ export interface ServiceConfig {
   defaultFreshnessMs: number;
   /** A running run whose worker has not beaten for this long is taken over (default 60 s). */
   staleRunMs: number;
+  /**
+   * The address people reach this server at (e.g. https://gangway.example.com): notifications carry signed
+   * acknowledge / resolve links and a link to the incident under it. Absent: no links.
+   */
+  publicUrl?: string;
+  /** How long a signed incident link stays valid (default 24 h). */
+  linkTtlMs: number;
   version: string;
 }
 
@@ -33,6 +40,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   authFailuresPerMinute: 20,
   defaultFreshnessMs: 7 * 24 * 3600_000,
   staleRunMs: 60_000,
+  linkTtlMs: 24 * 3600_000,
   version: '0.0.0',
 };
 
@@ -40,7 +48,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
 export interface ServiceContext {
   store: Store;
   /** Undefined when the process cannot schedule work (then triggering a run is refused with 503). */
-  jobs?: Pick<JobQueue, 'add'>;
+  jobs?: Pick<JobQueue, 'add' | 'remove'>;
   config: ServiceConfig;
   /** Parsed playbook versions (cached; versions are immutable). */
   versions: PlaybookVersions;

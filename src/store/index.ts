@@ -41,6 +41,7 @@ export {
   MAX_INCIDENT_EVENT_BYTES,
 } from './incidents.js';
 export type { DurationStats, MetricsOptions, OnboardingMetrics } from './metrics.js';
+export type { MonitoringSwitch } from './monitoring.js';
 export {
   HISTOGRAM_BOUNDS_MS,
   MAX_SAMPLE_FINDINGS,

@@ -4,6 +4,7 @@ import type { Connection } from './dialect.js';
 import { initial } from './migrations/0001-initial.js';
 import { runEvents } from './migrations/0002-run-events.js';
 import { operations } from './migrations/0003-operations.js';
+import { monitoring } from './migrations/0004-monitoring.js';
 
 /** Every migration, in order. Listed here (not read from a folder) so it works from src and from dist alike. */
 function migrations(blobType: Connection['blobType']): Record<string, Migration> {
@@ -11,6 +12,7 @@ function migrations(blobType: Connection['blobType']): Record<string, Migration>
     '0001-initial': initial(blobType),
     '0002-run-events': runEvents(),
     '0003-operations': operations(),
+    '0004-monitoring': monitoring(),
   };
 }
 

@@ -315,6 +315,15 @@ export interface DeliveriesTable {
 }
 
 /** One automated action (rollback, throttle, re-run, ticket) and its outcome. */
+/** Whether an onboarding's monitors run (migration 0004). */
+export interface MonitoringTable {
+  onboarding_id: string;
+  /** 1 on, 0 off (an integer on both engines). */
+  enabled: number;
+  changed_at: string;
+  changed_by: string;
+}
+
 export interface ActionRunsTable {
   id: string;
   incident_id: string | null;
@@ -351,4 +360,5 @@ export interface Database {
   monitor_states: MonitorStatesTable;
   deliveries: DeliveriesTable;
   action_runs: ActionRunsTable;
+  monitoring: MonitoringTable;
 }

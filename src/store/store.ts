@@ -16,6 +16,7 @@ import {
 import { incidentRepository } from './incidents.js';
 import { type MetricsOptions, type OnboardingMetrics, onboardingMetrics } from './metrics.js';
 import { migrate } from './migrate.js';
+import { monitoringRepository } from './monitoring.js';
 import { monitorRepository } from './monitors.js';
 import { onboardingRepository } from './onboardings.js';
 import { partnerRepository } from './partners.js';
@@ -69,6 +70,8 @@ export interface Store {
   deliveries: ReturnType<typeof deliveryRepository>;
   /** Operations: automated action runs and their guards' counts. */
   actions: ReturnType<typeof actionRepository>;
+  /** Operations: which onboardings are monitored (migration 0004). */
+  monitoring: ReturnType<typeof monitoringRepository>;
   audit: {
     /** Walks the chain; names the first broken link. */
     verify(): Promise<AuditVerification>;
@@ -120,6 +123,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     changes: changeRepository(ctx),
     deliveries: deliveryRepository(ctx),
     actions: actionRepository(ctx),
+    monitoring: monitoringRepository(ctx),
     audit: { verify: () => verifyAudit(ctx), list: (o) => listAudit(ctx, o) },
     metrics: (o) => onboardingMetrics(ctx, o),
     async ping() {

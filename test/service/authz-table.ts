@@ -17,6 +17,8 @@ export interface Fixture {
   secretNameB: string;
   /** A token that only the admin row of DELETE /tokens/{tokenId} revokes. */
   spareTokenId: string;
+  /** An open incident of B's onboarding. */
+  incidentB: string;
   /** A `gangway run` JSON report of B's readiness stage. */
   report: unknown;
 }
@@ -177,6 +179,85 @@ export const AUTHZ_TABLE: Record<string, Row> = {
     url: (f) => `/secrets/${f.partnerB}/${f.secretNameB}`,
     expect: { admin: 204, operator: 204, viewer: 403, partnerA: 403, partnerB: 204 },
     prepare: (_f, ctx) => ctx.putSecretB(),
+  },
+
+  // monitoring
+  'GET /onboardings/{onboardingId}/monitoring': {
+    url: (f) => `/onboardings/${f.onboardingB}/monitoring`,
+    expect: READ_B,
+  },
+  'PUT /onboardings/{onboardingId}/monitoring': {
+    url: (f) => `/onboardings/${f.onboardingB}/monitoring`,
+    body: () => ({ enabled: false }),
+    expect: STAFF_WRITE(200),
+  },
+  'GET /onboardings/{onboardingId}/samples': {
+    url: (f) => `/onboardings/${f.onboardingB}/samples?monitorId=health`,
+    expect: READ_B,
+  },
+
+  // incidents (commands in ROUTES order: a note, severity and attempt, then acknowledge → mitigate → resolve,
+  // where the second writer finds the transition already made)
+  'GET /incidents': { url: () => '/incidents', expect: LIST },
+  'GET /incidents/{incidentId}': { url: (f) => `/incidents/${f.incidentB}`, expect: READ_B },
+  'GET /incidents/{incidentId}/timeline': {
+    url: (f) => `/incidents/${f.incidentB}/timeline`,
+    expect: READ_B,
+  },
+  'GET /incidents/{incidentId}/report': { url: (f) => `/incidents/${f.incidentB}/report`, expect: READ_B },
+  'GET /incidents/{incidentId}/deliveries': {
+    url: (f) => `/incidents/${f.incidentB}/deliveries`,
+    expect: { admin: 200, operator: 200, viewer: 200, partnerA: 403, partnerB: 403 },
+  },
+  'POST /incidents/{incidentId}/notes': {
+    url: (f) => `/incidents/${f.incidentB}/notes`,
+    body: () => ({ text: `checked the upstream ${++made}` }),
+    expect: STAFF_WRITE(200),
+  },
+  'POST /incidents/{incidentId}/severity': {
+    url: (f) => `/incidents/${f.incidentB}/severity`,
+    body: () => ({ severity: 'SEV2' }),
+    expect: STAFF_WRITE(200),
+  },
+  'POST /incidents/{incidentId}/attempts': {
+    url: (f) => `/incidents/${f.incidentB}/attempts`,
+    body: () => ({ what: 'restarted the consumer' }),
+    expect: STAFF_WRITE(200),
+  },
+  'POST /incidents/{incidentId}/acknowledge': {
+    url: (f) => `/incidents/${f.incidentB}/acknowledge`,
+    body: () => ({}),
+    expect: { admin: 409, operator: 200, viewer: 403, partnerA: 403, partnerB: 403 },
+  },
+  'POST /incidents/{incidentId}/mitigate': {
+    url: (f) => `/incidents/${f.incidentB}/mitigate`,
+    body: () => ({}),
+    expect: { admin: 409, operator: 200, viewer: 403, partnerA: 403, partnerB: 403 },
+  },
+  'POST /incidents/{incidentId}/resolve': {
+    url: (f) => `/incidents/${f.incidentB}/resolve`,
+    body: () => ({}),
+    expect: { admin: 409, operator: 200, viewer: 403, partnerA: 403, partnerB: 403 },
+  },
+  'GET /incidents/{incidentId}/followups': {
+    url: (f) => `/incidents/${f.incidentB}/followups`,
+    expect: READ_B,
+  },
+  'POST /incidents/{incidentId}/followups': {
+    url: (f) => `/incidents/${f.incidentB}/followups`,
+    body: () => ({ title: 'alert on p95 earlier', owner: 'payments-oncall' }),
+    expect: STAFF_WRITE(201),
+  },
+
+  // changes
+  'POST /changes': {
+    url: () => '/changes',
+    body: () => ({ kind: 'deploy', title: `api ${++made}`, ref: 'v1.2.3' }),
+    expect: STAFF_WRITE(201),
+  },
+  'GET /changes': {
+    url: () => '/changes',
+    expect: { admin: 200, operator: 200, viewer: 200, partnerA: 403, partnerB: 403 },
   },
 
   // metrics

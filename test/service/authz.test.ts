@@ -2,6 +2,7 @@
 // (404, or 403 for B's secret scope), nothing of B appears in A's listings, and refused writes change nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { applySignal } from '../../src/service/ops/incident-engine.js';
 import { ROUTES } from '../../src/service/routes/index.js';
 import { AUTHZ_TABLE, type Caller, type Fixture, readinessReport } from './authz-table.js';
 import { notesPlaybook, startTestService, type TestService } from './support.js';
@@ -107,7 +108,32 @@ describe('authorisation: every endpoint × every role, partner A against partner
       partnerB: await service.token('partner', 'bravo'),
       revoked: revoked.token,
     };
+    const { playbook } = await service.server.runtime.ctx.versions.get(versionB);
+    const incidentB = await applySignal(
+      {
+        store,
+        jobs: service.server.runtime.jobs,
+        versions: service.server.runtime.ctx.versions,
+        now: () => Date.now(),
+      },
+      { onboardingId: b.onboarding, partnerId: 'bravo', playbookVersionId: versionB, ops: playbook.ops },
+      {
+        type: 'trigger',
+        detectorId: 'availability',
+        detectorKind: 'availability',
+        dedupKey: `${b.onboarding}:availability:health:sandbox`,
+        severity: 'SEV1',
+        title: 'Notes API down',
+        summary: '3 failures in 5 minutes',
+        signature: 'availability:health',
+        at: Date.now(),
+        monitorId: 'health',
+        environment: 'sandbox',
+        details: {},
+      },
+    );
     fixture = {
+      incidentB: incidentB?.id ?? '',
       partnerB: 'bravo',
       onboardingB: b.onboarding,
       runB: b.run,

@@ -1,7 +1,10 @@
 import type { Route } from '../route.js';
 import { approvalRoutes } from './approvals.js';
 import { auditRoutes } from './audit.js';
+import { changeRoutes } from './changes.js';
+import { incidentRoutes } from './incidents.js';
 import { metricsRoutes } from './metrics.js';
+import { monitoringRoutes } from './monitoring.js';
 import { onboardingRoutes } from './onboardings.js';
 import { partnerRoutes } from './partners.js';
 import { playbookRoutes } from './playbooks.js';
@@ -24,4 +27,7 @@ export const ROUTES: readonly Route[] = [
   ...sessionRoutes,
   ...secretRoutes,
   ...metricsRoutes,
+  ...monitoringRoutes,
+  ...incidentRoutes,
+  ...changeRoutes,
 ];

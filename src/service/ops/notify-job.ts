@@ -1,0 +1,199 @@
+import type { LookupFunction } from 'node:net';
+import { errorMessage, GangwayError } from '../../core/errors.js';
+import type { IncidentState } from '../../core/ops/incident.js';
+import type { JobHandler } from '../../jobs/index.js';
+import {
+  DeliveryError,
+  type NotificationEvent,
+  type NotificationMessage,
+  notifierKind,
+  scrub,
+  secretValues,
+} from '../../notify/index.js';
+import { resolveValue } from '../../playbook/references.js';
+import { createResolver, mapSecretSource } from '../../playbook/secrets.js';
+import type { Incident } from '../../store/index.js';
+import { partnerSecrets } from '../partner-secrets.js';
+import type { IncidentDeps, NotifyPayload } from './incident-engine.js';
+import type { IncidentLinks } from './links.js';
+
+export interface NotifyDeps extends IncidentDeps {
+  /** Signed acknowledge / resolve / view links for a message (absent: no links). */
+  links?: IncidentLinks;
+  /** The outbound address guard for a notifier's hosts (the service's SSRF rule; absent: none). */
+  outbound?: (hosts: string[]) => { lookup: LookupFunction };
+}
+
+/**
+ * The job that delivers one notification to one notifier, at least once and — through the deliveries
+ * table keyed by the delivery key — never twice once it was delivered. A retryable failure (5xx, 429,
+ * network) throws, so the queue retries with backoff; anything else is recorded as failed for good.
+ */
+export function notifyHandler(deps: NotifyDeps): JobHandler {
+  return async ({ payload, signal, attempt, maxAttempts }) => {
+    const p = payload as Partial<NotifyPayload> | null;
+    if (
+      typeof p?.incidentId !== 'string' ||
+      typeof p.notifier !== 'string' ||
+      typeof p.deliveryKey !== 'string'
+    )
+      throw new GangwayError('job.payload', 'a notify job names no incidentId, notifier and deliveryKey');
+    const incident = await deps.store.incidents.get(p.incidentId);
+    if (!incident) return;
+    const { send } = await deps.store.deliveries.begin(p.deliveryKey, {
+      incidentId: incident.id,
+      notifier: p.notifier,
+      event: String(p.event),
+    });
+    if (!send) return;
+    const target = await resolveNotifier(deps, incident, p.notifier);
+    if ('skip' in target) {
+      await deps.store.deliveries.skipped(p.deliveryKey, target.skip);
+      return;
+    }
+    const { kind, options, secrets } = target;
+    const message = await messageFor(deps, incident, p as NotifyPayload);
+    try {
+      const ref = await deps.store.deliveries.lastRef(incident.id, p.notifier);
+      const hosts = hostsOf(options);
+      const result = await kind.deliver(options, message, {
+        signal,
+        now: deps.now,
+        ...(ref !== undefined && ref !== null && { ref: ref as never }),
+        ...(deps.outbound && { http: { lookup: deps.outbound(hosts).lookup } }),
+      });
+      if (result.status === 'skipped')
+        await deps.store.deliveries.skipped(p.deliveryKey, result.detail ?? 'skipped');
+      else await deps.store.deliveries.succeeded(p.deliveryKey, result.ref);
+      await deps.store.incidents.addEvents(
+        incident.id,
+        [
+          {
+            at: deps.now(),
+            type: 'notification',
+            actor: 'gangway',
+            message: `${p.event} sent to ${p.notifier} (${kind.type})`,
+            data: { notifier: p.notifier, event: p.event, deliveryKey: p.deliveryKey, attempt },
+          },
+        ],
+        { actor: 'gangway' },
+      );
+    } catch (error) {
+      const text = scrub(errorMessage(error), secrets);
+      const retryable = error instanceof DeliveryError ? error.retryable : !(error instanceof GangwayError);
+      const final = !retryable || attempt >= maxAttempts;
+      await deps.store.deliveries.failed(p.deliveryKey, text, final);
+      if (final) {
+        await deps.store.incidents.addEvents(
+          incident.id,
+          [
+            {
+              at: deps.now(),
+              type: 'notification-failed',
+              actor: 'gangway',
+              message: `${p.event} to ${p.notifier} failed: ${text}`,
+              data: { notifier: p.notifier, event: p.event, deliveryKey: p.deliveryKey, attempt },
+            },
+          ],
+          { actor: 'gangway' },
+        );
+        return;
+      }
+      throw new GangwayError('notify.retry', text);
+    }
+  };
+}
+
+type Target =
+  | { kind: NonNullable<ReturnType<typeof notifierKind>>; options: unknown; secrets: string[] }
+  | { skip: string };
+
+/** The notifier's kind and its options with `${secret.x}` resolved from the partner's secrets. */
+async function resolveNotifier(deps: NotifyDeps, incident: Incident, name: string): Promise<Target> {
+  if (!incident.playbookVersionId) return { skip: 'the incident has no playbook version' };
+  const { playbook } = await deps.versions.get(incident.playbookVersionId);
+  const config = playbook.ops.notifiers[name];
+  if (!config) return { skip: `notifier ${name} is not declared in the playbook version` };
+  const kind = notifierKind(config.type);
+  if (!kind) return { skip: `notifier type ${config.type} is not known to this server` };
+  const values = incident.partnerId
+    ? await partnerSecrets(deps.store, incident.partnerId)
+    : new Map<string, string>();
+  const resolver = createResolver(mapSecretSource(values), Object.fromEntries(values));
+  try {
+    const options = resolveValue(config.options, resolver).value;
+    return { kind, options, secrets: [...secretValues(kind, options), ...values.values()] };
+  } catch (error) {
+    // A missing secret: not retryable until someone sets it; the message names the secret, never a value.
+    return { skip: errorMessage(error) };
+  }
+}
+
+async function messageFor(
+  deps: NotifyDeps,
+  incident: Incident,
+  p: NotifyPayload,
+): Promise<NotificationMessage> {
+  const state = incident.state as IncidentState | null;
+  const { playbook } = incident.playbookVersionId
+    ? await deps.versions.get(incident.playbookVersionId)
+    : { playbook: undefined };
+  const severity = playbook?.ops.severities.find((s) => s.id === incident.severity);
+  const detector = playbook?.ops.detectors.find((d) => d.id === incident.detectorId);
+  const links = deps.links ? await deps.links.forIncident(incident.id) : undefined;
+  const text = describe(p, incident);
+  return {
+    deliveryKey: p.deliveryKey,
+    event: p.event as NotificationEvent,
+    incident: {
+      id: incident.id,
+      title: incident.title,
+      severity: incident.severity,
+      ...(severity && { severityRank: severity.rank }),
+      status: incident.status,
+      summary: incident.summary,
+      dedupKey: incident.dedupKey,
+      signature: incident.signature,
+      environment: incident.environment,
+      ...(incident.partnerId && { partner: incident.partnerId }),
+      components: incident.components,
+      triggeredAt: new Date(state?.triggeredAt ?? Date.parse(incident.openedAt)).toISOString(),
+      ...(detector?.runbook && {
+        runbook: { name: detector.runbook, ...(links?.runbook && { url: links.runbook }) },
+      }),
+      ...(links?.view && { url: links.view }),
+    },
+    ...(p.level !== undefined && { level: p.level }),
+    text,
+    at: new Date(deps.now()).toISOString(),
+    ...(links && { links: { view: links.view, acknowledge: links.acknowledge, resolve: links.resolve } }),
+  };
+}
+
+function describe(p: NotifyPayload, incident: Incident): string {
+  const head = `[${incident.severity}] ${incident.title}`;
+  switch (p.event) {
+    case 'triggered':
+      return `${head}: ${incident.summary}`;
+    case 'escalated':
+      return `${head}: not acknowledged, escalated to level ${p.level ?? '?'}`;
+    case 'breach':
+      return `${head}: ${p.text ?? 'a clock was breached'}`;
+    case 'note':
+      return `${head}: note: ${p.text ?? ''}`;
+    default:
+      return `${head}: ${p.event}`;
+  }
+}
+
+/** Hostnames in a notifier's resolved options (URLs and hosts), for the outbound guard. */
+function hostsOf(options: unknown): string[] {
+  const hosts = new Set<string>();
+  for (const value of Object.values((options ?? {}) as Record<string, unknown>)) {
+    if (typeof value !== 'string') continue;
+    if (URL.canParse(value)) hosts.add(new URL(value).hostname.replace(/^\[|\]$/g, ''));
+  }
+  const host = (options as { host?: unknown } | null)?.host;
+  if (typeof host === 'string') hosts.add(host);
+  return [...hosts];
+}

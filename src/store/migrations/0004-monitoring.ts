@@ -1,0 +1,21 @@
+import type { Kysely, Migration } from 'kysely';
+
+/** Which onboardings are monitored: a switch per onboarding, turned on and off through the API (audited). */
+export function monitoring(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('monitoring')
+        .addColumn('onboarding_id', 'text', (c) =>
+          c.primaryKey().references('onboardings.id').onDelete('cascade'),
+        )
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('changed_at', 'text', (c) => c.notNull())
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('monitoring').execute();
+    },
+  };
+}

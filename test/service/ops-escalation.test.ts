@@ -1,0 +1,256 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${secret.x} is playbook syntax.
+// Issue 6's acceptance walk, with scaled-down timers, on the demo sandbox: latency injected → a
+// latency-spike incident opens → level 1 gets a signed webhook and a real email → nobody acknowledges →
+// level 2 at its deadline → the service restarts before level 3's deadline, which still fires exactly
+// once → acknowledged → escalation stops → fault cleared → auto-resolved → the report has the times.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { type Sandbox, startSandbox } from '../../src/demo/sandbox.js';
+import { verifyWebhookSignature } from '../../src/notify/index.js';
+import { startServer } from '../../src/service/runtime.js';
+import { type Receiver, startReceiver } from '../notify/receiver.js';
+
+const HOOK_KEY = 'whsec-test-4f1c9a';
+const KEY = Buffer.alloc(32, 9).toString('base64');
+
+function playbook(smtpPort: number): string {
+  return `playbook: payments-ops
+version: 1.0.0
+environments:
+  live: { baseUrl: "\${secret.LIVE_URL}" }
+stages:
+  - { id: live, environment: live, checks: [health] }
+monitors:
+  - id: api-health
+    check: { health: { path: /health, samples: 1 } }
+    environment: live
+    every: 250ms
+    jitter: 0ms
+    timeout: 5s
+detectors:
+  - kind: latency-spike
+    severity: SEV1
+    threshold: 1s
+    window: 4s
+    minSamples: 2
+    recoverAfter: 2
+severities:
+  SEV1: { acknowledge: 20s, resolve: 60s }
+escalation:
+  SEV1:
+    levels:
+      - { notify: [level1, mail] }
+      - { notify: [level2], after: 3s }
+      - { notify: [level3], after: 8s }
+      - { notify: [level4], after: 30s }
+notifiers:
+  level1: { type: webhook, url: "\${secret.HOOK_URL}/l1", secret: "\${secret.hook_key}" }
+  level2: { type: webhook, url: "\${secret.HOOK_URL}/l2", secret: "\${secret.hook_key}" }
+  level3: { type: webhook, url: "\${secret.HOOK_URL}/l3", secret: "\${secret.hook_key}" }
+  level4: { type: webhook, url: "\${secret.HOOK_URL}/l4", secret: "\${secret.hook_key}" }
+  mail: { type: email, host: 127.0.0.1, port: ${smtpPort}, secure: false, from: gangway@example.com, to: [oncall@example.com] }
+`;
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('operations: latency spike → incident → escalation survives a restart → ack → auto-resolve', () => {
+  let sandbox: Sandbox;
+  let hooks: Receiver;
+  let smtp: SMTPServer;
+  const mails: { at: number; mail: ParsedMail }[] = [];
+  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let admin: string;
+  const arrivals: { path: string; at: number; body: string; signature: string; key: string }[] = [];
+
+  const start = () =>
+    startServer({
+      dataDir,
+      port: 0,
+      allowPrivateTargets: ['127.0.0.0/8'],
+      config: { version: 'test', publicUrl: 'https://gangway.example' },
+      env: { GANGWAY_SECRET_KEY: KEY },
+    });
+  const api = async <T>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${admin}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+
+  before(async () => {
+    sandbox = await startSandbox();
+    hooks = await startReceiver((req) => {
+      arrivals.push({
+        path: req.url,
+        at: Date.now(),
+        body: req.body,
+        signature: String(req.headers['gangway-signature'] ?? ''),
+        key: String(req.headers['gangway-delivery'] ?? ''),
+      });
+      return { status: 200, body: {} };
+    });
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, callback) {
+        simpleParser(stream).then(
+          (mail) => {
+            mails.push({ at: Date.now(), mail });
+            callback();
+          },
+          (err: Error) => callback(err),
+        );
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const smtpPort = (smtp.server.address() as { port: number }).port;
+    dataDir = await mkdtemp(join(tmpdir(), 'gangway-ops-'));
+    server = await start();
+    admin = (await server.runtime.store.tokens.create({ role: 'admin', name: 'admin', actor: 'test' })).token;
+    const pushed = await api<{ version: { id: string } }>('POST', '/api/v1/playbooks', {
+      playbookText: playbook(smtpPort),
+    });
+    assert.equal(pushed.status, 201, JSON.stringify(pushed.body));
+    assert.equal((await api('POST', '/api/v1/partners', { id: 'acme', name: 'Acme' })).status, 201);
+    for (const [name, value] of [
+      ['LIVE_URL', sandbox.url],
+      ['HOOK_URL', hooks.url],
+      ['hook_key', HOOK_KEY],
+    ]) {
+      assert.equal((await api('PUT', `/api/v1/secrets/acme/${name}`, { value })).status, 204);
+    }
+    const onboarding = await api<{ id: string }>('POST', '/api/v1/onboardings', {
+      partnerId: 'acme',
+      playbookVersionId: pushed.body.version.id,
+    });
+    assert.equal(onboarding.status, 201, JSON.stringify(onboarding.body));
+    const on = await api<{ enabled: boolean }>(
+      'PUT',
+      `/api/v1/onboardings/${onboarding.body.id}/monitoring`,
+      {
+        enabled: true,
+      },
+    );
+    assert.equal(on.status, 200, JSON.stringify(on.body));
+    assert.equal(on.body.enabled, true);
+  });
+
+  after(async () => {
+    await server?.close();
+    await sandbox?.close();
+    await hooks?.close();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('the whole walk', { timeout: 120_000 }, async () => {
+    // Healthy first: samples flow, no incident.
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal((await api<{ items: unknown[] }>('GET', '/api/v1/incidents')).body.items.length, 0);
+
+    sandbox.setFaults(['slow']);
+    const slowSince = Date.now();
+    type Item = { id: string; status: string; openedAt: string; detectorKind: string };
+    const incident = await until('the incident', async () => {
+      const list = await api<{ items: Item[] }>('GET', '/api/v1/incidents?status=open');
+      return list.body.items[0];
+    });
+    assert.equal(incident.detectorKind, 'latency-spike');
+    const openedAt = Date.parse(incident.openedAt);
+    assert.ok(
+      openedAt - slowSince < 4_000 + 3_000,
+      'opened within the detector window (plus one slow sample)',
+    );
+
+    // Level 1: a correctly signed webhook, and a real email.
+    const l1 = await until('level 1', () => arrivals.find((a) => a.path === '/l1'));
+    assert.ok(verifyWebhookSignature(HOOK_KEY, l1.signature, l1.body, Date.now()), 'signature verifies');
+    assert.equal(JSON.parse(l1.body).event, 'triggered');
+    const mail = await until('the email', () => mails[0]);
+    assert.match(mail.mail.subject ?? '', /SEV1/);
+    assert.match(mail.mail.text ?? '', /acknowledge/i, 'the mail carries the signed acknowledge link');
+
+    // Nobody acknowledges: level 2 at its deadline, within a second.
+    const l2 = await until('level 2', () => arrivals.find((a) => a.path === '/l2'));
+    assert.ok(
+      Math.abs(l2.at - (openedAt + 3_000)) < 1_000,
+      `level 2 ${l2.at - openedAt} ms after the trigger`,
+    );
+
+    // Restart before level 3's deadline (8 s): it still fires, once.
+    await server.close();
+    server = await start();
+    const l3 = await until('level 3', () => arrivals.find((a) => a.path === '/l3'));
+    assert.ok(
+      Math.abs(l3.at - (openedAt + 8_000)) < 1_000,
+      `level 3 ${l3.at - openedAt} ms after the trigger`,
+    );
+
+    // Acknowledge: escalation stops (level 4 never comes).
+    const ack = await api<{ status: string }>('POST', `/api/v1/incidents/${incident.id}/acknowledge`, {});
+    assert.equal(ack.status, 200, JSON.stringify(ack.body));
+    assert.equal(ack.body.status, 'acknowledged');
+
+    // Clear the fault: recovery resolves it by itself.
+    sandbox.setFaults([]);
+    await until(
+      'auto-resolve',
+      async () => {
+        const got = await api<{ status: string }>('GET', `/api/v1/incidents/${incident.id}`);
+        return got.body.status === 'resolved' ? got.body : undefined;
+      },
+      20_000,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const byPath = (p: string) =>
+      arrivals.filter((a) => a.path === p && a.key.includes(':escalated:')).length;
+    const keys = arrivals.map((a) => a.key);
+    assert.equal(new Set(keys).size, keys.length, `no delivery twice: ${keys.join(', ')}`);
+    assert.equal(byPath('/l3'), 1, 'level 3 exactly once across the restart');
+    assert.ok(
+      arrivals.some((a) => a.path === '/l3' && a.key.includes(':acknowledged:')),
+      'the acknowledgement is told to everyone paged',
+    );
+    assert.equal(byPath('/l2'), 1, 'level 2 exactly once');
+    assert.equal(byPath('/l4'), 0, 'no escalation after the acknowledgement');
+
+    const report = await api<{ markdown: string }>('GET', `/api/v1/incidents/${incident.id}/report`);
+    assert.equal(report.status, 200);
+    assert.match(report.body.markdown, /## Response times/);
+    assert.match(report.body.markdown, /Acknowledge/i);
+    assert.match(report.body.markdown, /Resolv/i);
+    const timeline = await api<{ items: { type: string }[] }>(
+      'GET',
+      `/api/v1/incidents/${incident.id}/timeline`,
+    );
+    const types = timeline.body.items.map((e) => e.type);
+    for (const t of ['triggered', 'escalated', 'acknowledged', 'resolved', 'notification'])
+      assert.ok(types.includes(t), `timeline has ${t}: ${types.join(', ')}`);
+  });
+});
