@@ -13,6 +13,7 @@ import { type Backend, open } from './backends.js';
 import { fakeClock, HOUR, seed, T0 } from './fixtures.js';
 import { opsMonitorCases } from './ops-monitor-cases.js';
 import { opsPlanCase } from './ops-plans.js';
+import { opsProcessCase } from './ops-processes.js';
 
 /** What the case files share: the backend, and stores opened on it (closed after the suite). */
 export interface OpsContext {
@@ -333,4 +334,5 @@ export function opsSuite(make: () => Promise<Backend>): void {
 
   opsMonitorCases(ctx);
   describe('plans', () => opsPlanCase(ctx));
+  describe('processes', () => opsProcessCase(ctx));
 }
