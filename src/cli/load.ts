@@ -3,6 +3,7 @@ import { checkKinds } from '../checks/index.js';
 import { specReferenceProblems } from '../checks/spec-references.js';
 import { loadSpec } from '../openapi/load.js';
 import type { ApiSpec } from '../openapi/types.js';
+import { NOTIFIERS } from '../notify/index.js';
 import { loadPlaybook } from '../playbook/load.js';
 import type { Playbook } from '../playbook/schema.js';
 
@@ -14,6 +15,7 @@ export async function loadPlaybookAndSpec(
   let spec: ApiSpec | undefined;
   const playbook = await loadPlaybook(resolve(cwd, file), {
     kinds: checkKinds,
+    notifiers: NOTIFIERS,
     verify: async (loaded) => {
       if (!loaded.api) return [];
       const source = /^https?:\/\//i.test(loaded.api.spec)

@@ -8,6 +8,7 @@ import { parseDuration } from '../core/duration.js';
 import { InputError } from '../core/errors.js';
 import { loadSpec } from '../openapi/load.js';
 import type { ApiSpec } from '../openapi/types.js';
+import { NOTIFIERS } from '../notify/index.js';
 import { loadPlaybook } from '../playbook/load.js';
 import type { Playbook, Stage } from '../playbook/schema.js';
 import type { PlaybookVersion, Store } from '../store/index.js';
@@ -113,6 +114,7 @@ async function parseTexts(
     let spec: ApiSpec | undefined;
     const playbook = await loadPlaybook(file, {
       kinds: checkKinds,
+      notifiers: NOTIFIERS,
       verify: async (loaded) => {
         if (!loaded.api || !specFile) return [];
         spec = await loadSpec(specFile, { externalRefs: false });
