@@ -314,7 +314,6 @@ export interface DeliveriesTable {
   delivered_at: string | null;
 }
 
-/** One automated action (rollback, throttle, re-run, ticket) and its outcome. */
 /** Whether an onboarding's monitors run (migration 0004). */
 export interface MonitoringTable {
   onboarding_id: string;
@@ -324,6 +323,7 @@ export interface MonitoringTable {
   changed_by: string;
 }
 
+/** One automated action (rollback, throttle, re-run, ticket) and its outcome. */
 export interface ActionRunsTable {
   id: string;
   incident_id: string | null;

@@ -58,7 +58,7 @@ export function storeSuite(make: () => Promise<Backend>): void {
         const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(store.db);
         assert.deepEqual(
           migrations.rows.map((r) => r.name),
-          ['0001-initial', '0002-run-events', '0003-operations'],
+          ['0001-initial', '0002-run-events', '0003-operations', '0004-monitoring'],
         );
         assert.deepEqual(
           (await store.partners.list()).items.map((p) => p.name),
