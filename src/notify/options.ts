@@ -27,9 +27,18 @@ export function secretUrl(description: string) {
     .describe(secretText(description));
 }
 
-/** A plain http(s) URL option, e.g. a provider's API base (tests point it at 127.0.0.1). */
+/** Starts with a `${secret.x}` or `${env.X}` reference: checked once resolved, when it is delivered. */
+const STARTS_WITH_REFERENCE = /^\$\{(?:secret|env)\.[^}]+\}/;
+
+/**
+ * A plain http(s) URL option, e.g. a provider's API base (tests point it at 127.0.0.1). It may start with a
+ * reference (`${secret.hooks_base}/gangway`): the playbook is validated before references are resolved.
+ */
 export function httpUrl(description: string) {
-  return z.string().refine(isHttpUrl, 'must be an http(s) URL').describe(description);
+  return z
+    .string()
+    .refine((v) => STARTS_WITH_REFERENCE.test(v) || isHttpUrl(v), 'must be an http(s) URL')
+    .describe(description);
 }
 
 /** The values of a kind's secret fields in resolved options: what must never reach an error or a log. */

@@ -1,9 +1,10 @@
+import type { OpsMetrics } from '../core/ops/ops-metrics.js';
 import type { OnboardingMetrics } from '../store/index.js';
 
 type Labels = Record<string, string>;
 
 /** Renders onboarding metrics in the Prometheus text exposition format (version 0.0.4). */
-export function prometheusText(m: OnboardingMetrics, extra: { up: number }): string {
+export function prometheusText(m: OnboardingMetrics, extra: { up: number; ops?: OpsMetrics }): string {
   const out: string[] = [];
   const family = (name: string, type: 'gauge' | 'summary' | 'counter', help: string) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -54,6 +55,37 @@ export function prometheusText(m: OnboardingMetrics, extra: { up: number }): str
   sample('gangway_waivers_open', {}, m.waivers.open);
   family('gangway_waivers_expiring_7d', 'gauge', 'Open waivers that expire within 7 days.');
   sample('gangway_waivers_expiring_7d', {}, m.waivers.expiringWithin7Days);
+
+  const ops = extra.ops;
+  if (ops) {
+    family('gangway_incidents', 'gauge', 'Incidents (the newest 10 000 at most) by severity.');
+    for (const [severity, n] of Object.entries(ops.bySeverity)) sample('gangway_incidents', { severity }, n);
+    family('gangway_incidents_by_detector', 'gauge', 'Incidents by detector kind.');
+    for (const [kind, n] of Object.entries(ops.byDetectorKind))
+      sample('gangway_incidents_by_detector', { kind }, n);
+    for (const [name, stats, help] of [
+      ['gangway_mtta_seconds', ops.mtta, 'Trigger to acknowledgement.'],
+      ['gangway_mttr_seconds', ops.mttr, 'Trigger to resolution.'],
+    ] as const) {
+      family(name, 'summary', help);
+      sample(name, { quantile: '0.5' }, seconds(stats.p50 ?? undefined));
+      sample(name, { quantile: '0.9' }, seconds(stats.p90 ?? undefined));
+      sample(`${name}_count`, {}, stats.count);
+    }
+    family(
+      'gangway_clock_breaches',
+      'gauge',
+      'Incident clocks (acknowledge, first resolution attempt, ...) breached.',
+    );
+    for (const [clock, n] of Object.entries(ops.breachesByClock))
+      sample('gangway_clock_breaches', { clock }, n);
+    family(
+      'gangway_defect_escape_ratio',
+      'gauge',
+      'Production incidents whose detector class had a passing onboarding check on the same playbook version.',
+    );
+    sample('gangway_defect_escape_ratio', {}, ops.defectEscape.rate ?? undefined);
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -100,6 +100,20 @@ export function resultRepository(ctx: StoreContext, options: { maxEvidenceBytes?
     },
 
     /** Results newest first, filtered, one page at a time. */
+    /**
+     * Which check kinds passed at least once, per playbook version and partner (the defect escape rate asks
+     * whether onboarding had a check able to catch what production later broke).
+     */
+    async passedKinds(): Promise<{ playbookVersionId: string; partnerId: string; kind: string }[]> {
+      return ctx.db
+        .selectFrom('check_results as r')
+        .innerJoin('runs as u', 'u.id', 'r.run_id')
+        .select(['u.playbook_version_id as playbookVersionId', 'r.partner_id as partnerId', 'r.kind as kind'])
+        .where('r.outcome', '=', 'passed')
+        .distinct()
+        .execute();
+    },
+
     async list(filter: ResultFilter = {}): Promise<Page<StoredCheckResult>> {
       const limit = pageSize(filter.limit);
       const q = resultListQuery(ctx.db, filter, limit);

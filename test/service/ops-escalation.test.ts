@@ -245,6 +245,27 @@ describe('operations: latency spike → incident → escalation survives a resta
     assert.match(report.body.markdown, /## Response times/);
     assert.match(report.body.markdown, /Acknowledge/i);
     assert.match(report.body.markdown, /Resolv/i);
+    const metrics = await api<{
+      operations: {
+        incidents: number;
+        mtta: { count: number; mean: number };
+        mttr: { count: number };
+        bySeverity: Record<string, number>;
+      };
+    }>('GET', '/api/v1/metrics');
+    assert.equal(metrics.status, 200, JSON.stringify(metrics.body));
+    assert.equal(metrics.body.operations.incidents, 1);
+    assert.equal(metrics.body.operations.mtta.count, 1);
+    assert.ok(metrics.body.operations.mtta.mean >= 8_000, 'acknowledged after level 3');
+    assert.equal(metrics.body.operations.mttr.count, 1);
+    assert.deepEqual(metrics.body.operations.bySeverity, { SEV1: 1 });
+    const prometheus = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const text = await prometheus.text();
+    assert.match(text, /^gangway_mtta_seconds_count 1$/m);
+    assert.match(text, /^gangway_incidents\{severity="SEV1"\} 1$/m);
+
     const timeline = await api<{ items: { type: string }[] }>(
       'GET',
       `/api/v1/incidents/${incident.id}/timeline`,

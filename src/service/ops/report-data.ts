@@ -1,6 +1,7 @@
 import type { IncidentState } from '../../core/ops/incident.js';
 import type { IncidentRecord, TimelineEntry } from '../../core/ops/incident-record.js';
 import { postIncidentReport } from '../../core/ops/report.js';
+import type { Playbook } from '../../playbook/schema.js';
 import type { Incident, Store } from '../../store/index.js';
 import type { PlaybookVersions } from '../playbooks.js';
 
@@ -15,12 +16,10 @@ export async function incidentReport(
   incident: Incident,
   now: number,
 ): Promise<string> {
-  const state = incident.state as IncidentState | null;
   const loaded = incident.playbookVersionId ? await deps.versions.get(incident.playbookVersionId) : undefined;
   const playbook = loaded?.playbook;
   const severity = playbook?.ops.severities.find((s) => s.id === incident.severity);
   const detector = playbook?.ops.detectors.find((d) => d.id === incident.detectorId);
-  const triggeredAt = state?.triggeredAt ?? Date.parse(incident.openedAt);
   const events = await deps.store.incidents.timeline(incident.id);
   const timeline: TimelineEntry[] = events.map((e) => ({
     at: Date.parse(e.at),
@@ -30,33 +29,9 @@ export async function incidentReport(
     data: (e.data ?? {}) as Record<string, unknown>,
   }));
   const firstBad = timeline.find((e) => e.type === 'triggered')?.data.firstSeenAt;
-  const record: IncidentRecord = {
-    id: incident.id,
-    title: incident.title,
-    severity: incident.severity,
-    status: incident.status,
-    problemStatement: incident.summary,
-    impact: incident.impact,
-    partners: incident.partnerId ? [incident.partnerId] : [],
-    components: incident.components,
-    environment: incident.environment,
-    production: playbook?.environments[incident.environment]?.production ?? false,
-    detectorId: incident.detectorId,
-    detectorKind: incident.detectorKind,
-    signature: incident.signature,
-    playbook: playbook?.playbook ?? null,
-    playbookVersion: playbook?.version ?? null,
-    runbook: detector?.runbook ?? null,
-    startedAt: typeof firstBad === 'number' ? firstBad : null,
-    triggeredAt,
-    acknowledgedAt: state?.acknowledgedAt ?? ms(incident.acknowledgedAt),
-    firstAttemptAt: state?.firstAttemptAt ?? ms(incident.firstAttemptAt),
-    mitigatedAt: state?.mitigatedAt ?? ms(incident.mitigatedAt),
-    resolvedAt: state?.resolvedAt ?? ms(incident.resolvedAt),
-    breaches: (state?.breaches ?? []).map((b) => ({ clock: b.clock, deadline: b.deadline, at: b.at })),
-  };
+  const record = incidentRecord(incident, playbook, typeof firstBad === 'number' ? firstBad : null);
   const changes = await deps.store.changes.list({
-    since: triggeredAt - CHANGE_LOOKBACK_MS,
+    since: record.triggeredAt - CHANGE_LOOKBACK_MS,
     until: (record.resolvedAt ?? now) + 1,
     limit: 200,
   });
@@ -88,4 +63,39 @@ export async function incidentReport(
     })),
     now,
   });
+}
+
+/** A stored incident as the report and the metrics read it. */
+export function incidentRecord(
+  incident: Incident,
+  playbook: Playbook | undefined,
+  startedAt: number | null,
+): IncidentRecord {
+  const state = incident.state as IncidentState | null;
+  const detector = playbook?.ops.detectors.find((d) => d.id === incident.detectorId);
+  return {
+    id: incident.id,
+    title: incident.title,
+    severity: incident.severity,
+    status: incident.status,
+    problemStatement: incident.summary,
+    impact: incident.impact,
+    partners: incident.partnerId ? [incident.partnerId] : [],
+    components: incident.components,
+    environment: incident.environment,
+    production: playbook?.environments[incident.environment]?.production ?? false,
+    detectorId: incident.detectorId,
+    detectorKind: incident.detectorKind,
+    signature: incident.signature,
+    playbook: playbook?.playbook ?? null,
+    playbookVersion: playbook?.version ?? null,
+    runbook: detector?.runbook ?? null,
+    startedAt,
+    triggeredAt: state?.triggeredAt ?? Date.parse(incident.openedAt),
+    acknowledgedAt: state?.acknowledgedAt ?? ms(incident.acknowledgedAt),
+    firstAttemptAt: state?.firstAttemptAt ?? ms(incident.firstAttemptAt),
+    mitigatedAt: state?.mitigatedAt ?? ms(incident.mitigatedAt),
+    resolvedAt: state?.resolvedAt ?? ms(incident.resolvedAt),
+    breaches: (state?.breaches ?? []).map((b) => ({ clock: b.clock, deadline: b.deadline, at: b.at })),
+  };
 }

@@ -1,6 +1,14 @@
 import { z } from 'zod';
+import { opsFigures } from '../ops/ops-figures.js';
 import { ALL_ROLES, route } from '../route.js';
 import { partnerFilter } from '../scope.js';
+
+const durationStats = z.object({
+  count: z.number().int(),
+  mean: z.number().nullable().describe('Milliseconds.'),
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+});
 
 const stats = {
   count: z.number().int(),
@@ -16,7 +24,7 @@ export const metricsRoutes = [
     operationId: 'getMetrics',
     summary: 'Onboarding metrics',
     description:
-      'Time to first success (onboarding start → first passing sandbox run), stage durations, pass rates per stage and check, open waivers. A partner token gets its own figures. Prometheus text is at /metrics.',
+      'Time to first success (onboarding start → first passing sandbox run), stage durations, pass rates per stage and check, open waivers; incidents: MTTA, MTTR, counts by severity and detector, clock breaches, defect escape rate. A partner token gets its own figures. Prometheus text is at /metrics.',
     tag: 'metrics',
     roles: ALL_ROLES,
     query: z.object({ partnerId: z.string().max(128).optional() }),
@@ -56,12 +64,35 @@ export const metricsRoutes = [
             }),
           ),
           waivers: z.object({ open: z.number().int(), expiringWithin7Days: z.number().int() }),
+          operations: z
+            .object({
+              incidents: z.number().int().describe('Incidents counted (the newest 10 000 at most).'),
+              mtta: durationStats.describe('Trigger to acknowledgement, over acknowledged incidents.'),
+              mttr: durationStats.describe('Trigger to resolution, over resolved incidents.'),
+              bySeverity: z.record(z.string(), z.number().int()),
+              byDetectorKind: z.record(z.string(), z.number().int()),
+              breachesByClock: z.record(z.string(), z.number().int()),
+              defectEscape: z
+                .object({
+                  productionIncidents: z.number().int(),
+                  escaped: z.number().int(),
+                  rate: z.number().nullable(),
+                })
+                .describe(
+                  'Production incidents whose detector class has a matching onboarding check that passed on the same playbook version.',
+                ),
+            })
+            .describe('Incidents: MTTA, MTTR, counts, clock breaches, defect escape rate.'),
         })
         .meta({ id: 'Metrics' }),
     },
     async handle({ ctx, principal, query }) {
       const partnerId = partnerFilter(principal, query.partnerId);
-      return ctx.store.metrics(partnerId ? { partnerId } : {});
+      const [onboarding, operations] = await Promise.all([
+        ctx.store.metrics(partnerId ? { partnerId } : {}),
+        opsFigures(ctx, partnerId),
+      ]);
+      return { ...onboarding, operations };
     },
   }),
 ];

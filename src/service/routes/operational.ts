@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type AuthFailureLimiter, authenticate } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { opsFigures } from '../ops/ops-figures.js';
 import { prometheusText } from '../prometheus.js';
 import { STAFF } from '../route.js';
 import type { ServiceContext } from '../types.js';
@@ -30,7 +31,9 @@ export function registerOperationalRoutes(
     const principal = await authenticate(request, ctx.store, limiter);
     if (!STAFF.includes(principal.role))
       throw new ApiError(403, 'auth.forbidden', 'metrics span every partner');
-    const metrics = await ctx.store.metrics();
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText(metrics, { up: 1 }));
+    const [metrics, ops] = await Promise.all([ctx.store.metrics(), opsFigures(ctx)]);
+    return reply
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .send(prometheusText(metrics, { up: 1, ops }));
   });
 }
