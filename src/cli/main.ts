@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { registerApi } from './commands/api.js';
 import { registerAudit } from './commands/audit.js';
+import { registerChanges } from './commands/changes.js';
 import { registerContract } from './commands/contract.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
+import { registerIncident } from './commands/incident.js';
 import { registerLint } from './commands/lint.js';
 import { registerLoad } from './commands/load.js';
+import { registerMonitoring } from './commands/monitoring.js';
 import { registerProxy } from './commands/proxy.js';
 import { registerPush } from './commands/push.js';
 import { registerRun } from './commands/run.js';
@@ -49,6 +52,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   registerToken(program, io, done);
   registerPush(program, io, done);
   registerAudit(program, io, done);
+  registerIncident(program, io, done);
+  registerChanges(program, io, done);
+  registerMonitoring(program, io, done);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });
