@@ -131,3 +131,35 @@ test('readOnly properties are refused in requests and writeOnly ones in response
   assert.equal(leak?.pointer, '/internal_note');
   assert.match(leak?.message ?? '', /writeOnly property 'internal_note' present in a response/);
 });
+
+describe('format uri: the plain-URL shortcut agrees with ajv', () => {
+  test('answers true only where ajv-formats does, and leaves the rest to it', () => {
+    const validators = new Validators(() => undefined, new WeakMap());
+    const schema: JsonSchema = { type: 'string', format: 'uri' };
+    const values = [
+      'https://api.github.com/repos/octocat/Hello-World',
+      'http://127.0.0.1:8080/a/b?c=d&e=%20#frag',
+      'https://example.com',
+      'HTTPS://EXAMPLE.COM/PATH',
+      'https://exa mple.com/',
+      'https://example.com/a b',
+      'https://example.com/%zz',
+      'https://[::1]:80/x',
+      'https://user@example.com/',
+      'https://example.com/{owner}',
+      'https://example.com/a?b=c|d',
+      'https://',
+      'http:/relative',
+      'mailto:someone@example.com',
+      '/relative/path',
+      'not a uri',
+      '',
+    ];
+    for (const value of values) {
+      const byAjv: boolean = validators.validator(schema, 'response')(value) === true;
+      const quick = validators.quickCheck(schema, value, 'response');
+      // The interpreter may defer (undefined) but never claims valid what ajv refuses, nor the reverse.
+      if (quick !== undefined) assert.equal(quick, byAjv, value);
+    }
+  });
+});

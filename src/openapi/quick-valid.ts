@@ -39,6 +39,9 @@ const ANNOTATIONS = new Set([
 
 class Unsupported extends Error {}
 
+/** Schema objects whose keywords were all found known. */
+const readable = new WeakSet<object>();
+
 /** True or false when decided; undefined when the schema uses something this interpreter does not check. */
 export function quickValid(schema: unknown, value: unknown, ctx: QuickContext): boolean | undefined {
   try {
@@ -55,8 +58,12 @@ function check(schema: unknown, value: unknown, ctx: QuickContext, depth: number
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema) || depth > 64)
     throw new Unsupported();
   const s = schema as Record<string, unknown>;
-  for (const key in s) {
-    if (!KEYWORDS.has(key) && !ANNOTATIONS.has(key) && !key.startsWith('x-')) throw new Unsupported();
+  if (!readable.has(s)) {
+    for (const key in s) {
+      if (!KEYWORDS.has(key) && !ANNOTATIONS.has(key) && !key.startsWith('x-')) throw new Unsupported();
+    }
+    // Schemas are not changed once converted: an item schema met for every element is scanned once.
+    readable.add(s);
   }
   if (typeof s.$ref === 'string' && !check(ctx.resolve(s.$ref) ?? fail(), value, ctx, depth + 1))
     return false;
@@ -119,27 +126,29 @@ function fail(): never {
 }
 
 function typeMatches(type: unknown, value: unknown): boolean {
-  const types = Array.isArray(type) ? type : [type];
-  return types.some((t) => {
-    switch (t) {
-      case 'null':
-        return value === null;
-      case 'boolean':
-        return typeof value === 'boolean';
-      case 'string':
-        return typeof value === 'string';
-      case 'number':
-        return typeof value === 'number' && Number.isFinite(value);
-      case 'integer':
-        return typeof value === 'number' && Number.isInteger(value);
-      case 'array':
-        return Array.isArray(value);
-      case 'object':
-        return isPlainObject(value);
-      default:
-        throw new Unsupported();
-    }
-  });
+  if (!Array.isArray(type)) return typeIs(type, value);
+  return type.some((t) => typeIs(t, value));
+}
+
+function typeIs(t: unknown, value: unknown): boolean {
+  switch (t) {
+    case 'null':
+      return value === null;
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return isPlainObject(value);
+    default:
+      throw new Unsupported();
+  }
 }
 
 function numberOk(s: Record<string, unknown>, n: number): boolean {
@@ -161,7 +170,7 @@ const patterns = new Map<string, RegExp>();
 
 function stringOk(s: Record<string, unknown>, value: string, ctx: QuickContext): boolean {
   if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
-    const length = [...value].length; // code points, as ajv counts
+    const length = codePoints(value); // as ajv counts
     if (typeof s.minLength === 'number' && length < s.minLength) return false;
     if (typeof s.maxLength === 'number' && length > s.maxLength) return false;
   }
@@ -179,6 +188,22 @@ function stringOk(s: Record<string, unknown>, value: string, ctx: QuickContext):
   }
   if (typeof s.format === 'string' && ctx.format(s.format, value) === false) return false;
   return true;
+}
+
+/** Length in code points, without building an array of them. */
+function codePoints(value: string): number {
+  let n = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n -= 1;
+        i += 1;
+      }
+    }
+  }
+  return n;
 }
 
 function arrayOk(s: Record<string, unknown>, value: unknown[], ctx: QuickContext, depth: number): boolean {
@@ -211,7 +236,7 @@ function objectOk(
   ) {
     return false;
   }
-  const properties = isPlainObject(s.properties) ? s.properties : {};
+  const properties = isPlainObject(s.properties) ? s.properties : NONE;
   for (const key of keys) {
     if (Object.hasOwn(properties, key)) {
       if (!check(properties[key], value[key], ctx, depth + 1)) return false;
@@ -224,6 +249,8 @@ function objectOk(
   }
   return true;
 }
+
+const NONE: Record<string, unknown> = Object.freeze({});
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -29,7 +29,8 @@ export function resolveLinks(
   const documented =
     op.responses.find((r) => r.status === String(res.status)) ??
     op.responses.find((r) => r.status.toUpperCase() === `${String(res.status)[0]}XX`);
-  if (!documented) return [];
+  // Most responses have no links: no route matching or body parsing for them.
+  if (!documented || Object.keys(documented.links).length === 0) return [];
   const pathParams = spec.match(op.method, request.url.split('?')[0] ?? request.url)?.pathParams ?? {};
   let body: unknown;
   try {

@@ -33,17 +33,30 @@ export class ResourcePool {
    * examples, which other examples (a partial refund of that payment...) were written to fit.
    */
   remember(collection: string, body: unknown, created: boolean): void {
-    const base = this.base;
-    if (base) this.log.push(() => base.remember(collection, body, created));
     const item = created ? asObject(body) : firstItem(body);
     if (!item) return;
+    const named: [string, string | number][] = [];
+    for (const key in item) {
+      const value = item[key];
+      if (isScalar(value) && /id$/i.test(key)) named.push([key, value]);
+    }
+    this.apply(collection, item, created, named);
+  }
+
+  /** Keeps a remembered resource and its ids by name (computed once, also for the commit). */
+  private apply(
+    collection: string,
+    item: Record<string, unknown>,
+    created: boolean,
+    named: readonly [string, string | number][],
+  ): void {
+    const base = this.base;
+    if (base) this.log.push(() => base.apply(collection, item, created, named));
     if (created ? !this.created.has(collection) : !this.byCollection.has(collection)) {
       this.byCollection.set(collection, item);
     }
     if (created) this.created.add(collection);
-    for (const [key, value] of Object.entries(item)) {
-      if (isScalar(value) && /id$/i.test(key) && !this.byName.has(key)) this.byName.set(key, value);
-    }
+    for (const [key, value] of named) if (!this.byName.has(key)) this.byName.set(key, value);
   }
 
   /** Notes the id of a resource this run created in a collection. */
