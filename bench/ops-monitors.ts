@@ -7,7 +7,7 @@
 // Baseline, in the same script and on the same target: the same number of timers (setInterval, same
 // interval and phases) each sending the same GET /health with undici, with no store and no queue — the
 // ratio is what durability costs per execution (CPU) and in lag.
-// Run: node --import tsx bench/ops-monitors.ts [monitors=2000] [everyMs=1000] [seconds=30] [concurrency=8]
+// Run: node --import tsx bench/ops-monitors.ts [monitors=2000] [everyMs=1000] [seconds=30] [concurrency=8] [gangway]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +25,8 @@ const MONITORS = Number(process.argv[2] ?? 2000);
 const EVERY_MS = Number(process.argv[3] ?? 1000);
 const SECONDS = Number(process.argv[4] ?? 30);
 const CONCURRENCY = Number(process.argv[5] ?? 8);
+/** `gangway` runs only that side (for --cpu-prof). */
+const ONLY = process.argv[6];
 /** Monitors per playbook (one onboarding runs all of its playbook's monitors). */
 const PER_ONBOARDING = 20;
 const ONBOARDINGS = Math.max(1, Math.round(MONITORS / PER_ONBOARDING));
@@ -213,11 +215,11 @@ try {
   console.log(
     `${MONITORS} monitors (${ONBOARDINGS} onboardings × ${PER_ONBOARDING}) every ${EVERY_MS} ms: offered ${Math.round(offered).toLocaleString('en-US')}/min; ${SECONDS} s each, first ${WARMUP_MS / 1000} s left out; queue concurrency ${CONCURRENCY}\n`,
   );
-  const base = await baseline(target.url);
+  const base = ONLY === 'gangway' ? undefined : await baseline(target.url);
   const ours = await gangway(target.url);
   console.log('| | executions/min | lag p50 / p99 / max ms | CPU µs/execution | CPU ratio | not passed |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  console.log(row('setInterval + undici (baseline)', base));
+  if (base) console.log(row('setInterval + undici (baseline)', base));
   console.log(row('Gangway monitors (durable jobs)', ours, base));
 } finally {
   target.server.closeAllConnections();
