@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { checkKinds } from '../checks/index.js';
 import { specReferenceProblems } from '../checks/spec-references.js';
+import { NOTIFIERS } from '../notify/index.js';
 import { loadSpec } from '../openapi/load.js';
 import type { ApiSpec } from '../openapi/types.js';
-import { NOTIFIERS } from '../notify/index.js';
 import { loadPlaybook } from '../playbook/load.js';
 import type { Playbook } from '../playbook/schema.js';
 
