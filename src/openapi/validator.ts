@@ -56,6 +56,8 @@ export class Validators {
   private readonly pending = new Map<string, string>();
   /** Converted targets not yet registered with ajv (registering walks the schema: only done before a compile). */
   private readonly unregistered: string[] = [];
+  /** Time spent converting $ref targets so far, ms (kept out of what interpreting a schema cost). */
+  private convertingMs = 0;
   /** How long (ms, in all) each schema's validations were interpreted before it was compiled. */
   private readonly interpreted = {
     request: new WeakMap<object, number>(),
@@ -146,10 +148,14 @@ export class Validators {
     if (!isObject(schema) || this.compiled[direction].has(schema)) return undefined;
     const spent = this.interpreted[direction].get(schema) ?? 0;
     if (spent >= QUICK_BUDGET_MS) return undefined;
+    const converted = this.convertOnce(schema, direction);
     const begin = performance.now();
-    const answer = quickValid(this.convertOnce(schema, direction), value, this.quickContext);
+    const converting = this.convertingMs;
+    const answer = quickValid(converted, value, this.quickContext);
+    // Converting $ref targets met on the way is not interpreting: ajv would need them converted too.
     // A schema the interpreter cannot read is compiled now rather than tried again.
-    const ms = answer === undefined ? QUICK_BUDGET_MS : performance.now() - begin;
+    const ms =
+      answer === undefined ? QUICK_BUDGET_MS : performance.now() - begin - (this.convertingMs - converting);
     this.interpreted[direction].set(schema, spent + ms);
     return answer;
   }
@@ -261,8 +267,10 @@ export class Validators {
     this.pending.delete(id);
     const space = key.indexOf(' ');
     const direction = key.slice(0, space) as Direction;
+    const begin = performance.now();
     const found = this.lookup(key.slice(space + 1));
     const converted = found === undefined ? {} : this.convert(found, direction);
+    this.convertingMs += performance.now() - begin;
     this.targets.set(id, converted);
     this.unregistered.push(id);
     return converted;
