@@ -1,34 +1,25 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.js';
-import { parseCondition } from '../core/ops/condition.js';
-import type {
-  ActionConfig,
-  DetectorConfig,
-  EscalationPolicy,
-  MonitorConfig,
-  SeverityConfig,
-} from '../core/ops/types.js';
+import type { ActionConfig, EscalationPolicy, MonitorConfig, SeverityConfig } from '../core/ops/types.js';
 import { analyseCheckEntry, type EntryInfo } from './check-entries.js';
 import { issuesToProblems } from './issues.js';
-import type { actionSchema, detectorSchema, escalationSchema, severitySchema } from './ops-schema.js';
+import { type DetectorTargets, ms, normaliseDetector } from './ops-detectors.js';
+import type { actionSchema, escalationSchema, severitySchema } from './ops-schema.js';
 import { opsFields } from './ops-schema.js';
 import type { NotifierConfig, NotifierKindSchema, PlaybookOps } from './ops-types.js';
 import { type DocPath, isMap, type Problem } from './path.js';
 import type { CheckKindSchema } from './schema.js';
+import { notDeclared as declared } from './semantics.js';
 import { didYouMean } from './suggest.js';
 
 export type { NotifierConfig, NotifierKindSchema, PlaybookOps } from './ops-types.js';
 
-type Detector = z.infer<typeof detectorSchema>;
 type Action = z.infer<typeof actionSchema>;
 type Severity = z.infer<typeof severitySchema>;
 type Policy = z.infer<typeof escalationSchema>;
-type Targets = { latency?: { p95?: string }; errorRate?: string } | undefined;
 
 const MIN_INTERVAL_MS = 100;
 const MAX_TIMEOUT_MS = 5 * 60_000;
-const DEFAULT_WINDOW_MS = 5 * 60_000;
-const DEFAULT_FLAP_MS = 10 * 60_000;
 
 /** The default severities when a playbook declares none of its own naming. */
 export const DEFAULT_SEVERITIES: Record<
@@ -72,7 +63,7 @@ export function analyseOps(input: Input): PlaybookOps | undefined {
   const before = problems.length;
   const ops = parsed.data;
   const environments = isMap(raw.environments) ? Object.keys(raw.environments) : [];
-  const targets = raw.targets as Targets;
+  const targets = raw.targets as DetectorTargets;
 
   const severities = normaliseSeverities(ops.severities ?? {});
   const severityIds = severities.map((s) => s.id);
@@ -112,18 +103,6 @@ export function analyseOps(input: Input): PlaybookOps | undefined {
   return { monitors, detectors, severities, escalation, actions, notifiers };
 }
 
-function declared(name: string, names: string[], where: string): string {
-  return (
-    didYouMean(name, names) ??
-    (names.length > 0 ? `declared ${where}: ${names.join(', ')}` : `declare it under ${where}`)
-  );
-}
-
-function ms(text: string | undefined, fallback: number): number {
-  return text === undefined ? fallback : parseDuration(text);
-}
-
-/** Reports repeated ids; `ids[i]` is the effective id of list item i (undefined: the item is invalid). */
 function unique(
   ids: (string | undefined)[],
   list: string,
@@ -191,10 +170,11 @@ function normaliseNotifiers(
     const kind = input.notifierKinds?.find((k) => k.type === type);
     if (input.notifierKinds && !kind) {
       const names = input.notifierKinds.map((k) => k.type);
+      const suggestion = didYouMean(type, names);
       input.problems.push({
         path: [...path, 'type'],
         message: `unknown notifier type "${type}"; known types: ${names.join(', ')}`,
-        ...(didYouMean(type, names) ? { hint: didYouMean(type, names)! } : {}),
+        ...(suggestion && { hint: suggestion }),
       });
       continue;
     }
@@ -310,142 +290,6 @@ function monitorCheck(
     options: info.entry.options,
     timeoutMs: info.entry.timeoutMs,
   };
-}
-
-interface DetectorRefs {
-  severityIds: string[];
-  monitorIds: string[];
-  actionIds: string[];
-  runbooks: string[];
-  targets: Targets;
-}
-
-function normaliseDetector(
-  d: Detector,
-  path: DocPath,
-  refs: DetectorRefs,
-  problems: Problem[],
-): DetectorConfig | undefined {
-  const before = problems.length;
-  const id = d.id ?? d.kind;
-  if (!refs.severityIds.includes(d.severity)) {
-    problems.push({
-      path: [...path, 'severity'],
-      message: `unknown severity "${d.severity}"`,
-      hint: declared(d.severity, refs.severityIds, 'severities'),
-    });
-  }
-  (d.monitors ?? []).forEach((m, j) => {
-    if (!refs.monitorIds.includes(m)) {
-      problems.push({
-        path: [...path, 'monitors', j],
-        message: `unknown monitor "${m}"`,
-        hint: declared(m, refs.monitorIds, 'monitors'),
-      });
-    }
-  });
-  (d.actions ?? []).forEach((a, j) => {
-    if (!refs.actionIds.includes(a)) {
-      problems.push({
-        path: [...path, 'actions', j],
-        message: `unknown action "${a}"`,
-        hint: declared(a, refs.actionIds, 'actions'),
-      });
-    }
-  });
-  if (d.runbook !== undefined && !refs.runbooks.includes(d.runbook)) {
-    problems.push({
-      path: [...path, 'runbook'],
-      message: `unknown runbook "${d.runbook}"`,
-      hint: declared(d.runbook, refs.runbooks, 'runbooks'),
-    });
-  }
-  const runbook = d.runbook ?? [id, d.kind].find((name) => refs.runbooks.includes(name));
-  const common = {
-    id,
-    severity: d.severity,
-    monitors: d.monitors ?? [],
-    windowMs: ms(d.window, DEFAULT_WINDOW_MS),
-    recoverAfter: d.recoverAfter ?? 2,
-    flapMs: ms(d.flap, DEFAULT_FLAP_MS),
-    actions: d.actions ?? [],
-    autoResolve: d.autoResolve ?? true,
-    ...(d.title !== undefined ? { title: d.title } : {}),
-    ...(runbook !== undefined ? { runbook } : {}),
-  };
-  const specific = kindOptions(d, path, refs.targets, problems);
-  if (problems.length > before || !specific) return undefined;
-  return { ...common, ...specific } as DetectorConfig;
-}
-
-function kindOptions(d: Detector, path: DocPath, targets: Targets, problems: Problem[]): object | undefined {
-  switch (d.kind) {
-    case 'schema-drift':
-      return { kind: d.kind, codes: d.codes ?? ['response.'] };
-    case 'latency-spike': {
-      const budget = d.threshold ?? targets?.latency?.p95;
-      const factor = d.baseline === undefined ? null : Number(d.baseline.slice(0, -1));
-      if (budget === undefined && factor === null) {
-        problems.push({
-          path,
-          message:
-            'a latency-spike detector needs a threshold, a baseline factor (e.g. 3x) or targets.latency.p95',
-        });
-        return undefined;
-      }
-      return {
-        kind: d.kind,
-        metric: d.metric ?? 'latency.p95',
-        thresholdMs: budget === undefined ? null : parseDuration(budget),
-        baselineFactor: factor,
-        baselineMin: d.baselineMin ?? 10,
-        minSamples: d.minSamples ?? 3,
-      };
-    }
-    case 'error-rate-spike':
-      return {
-        kind: d.kind,
-        cap: Number((d.cap ?? targets?.errorRate ?? '5%').slice(0, -1)) / 100,
-        minSamples: d.minSamples ?? 3,
-      };
-    case 'availability':
-      return { kind: d.kind, failures: d.failures ?? 3 };
-    case 'certificate-expiring':
-      return { kind: d.kind, days: d.days ?? 14 };
-    case 'credential-failing':
-      return {
-        kind: d.kind,
-        minLifetimeS: d.minLifetime === undefined ? null : parseDuration(d.minLifetime) / 1000,
-        rotationMs: d.rotation === undefined ? null : parseDuration(d.rotation),
-      };
-    case 'custom':
-      try {
-        return { kind: d.kind, when: d.when, condition: parseCondition(d.when), count: d.count ?? 1 };
-      } catch (error) {
-        const column = conditionColumn(error);
-        problems.push({
-          path: [...path, 'when'],
-          message: conditionMessage(error),
-          ...(column !== undefined ? { offset: column - 1 } : {}),
-        });
-        return undefined;
-      }
-  }
-}
-
-/** The reason of a condition parse error (its column is pointed at by the location, not repeated). */
-function conditionMessage(error: unknown): string {
-  const reason = (error as { reason?: unknown } | null)?.reason;
-  if (typeof reason === 'string') return `invalid condition: ${reason}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The 1-based column a condition parse error names, if it carries one. */
-function conditionColumn(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { column?: unknown; details?: { column?: unknown } };
-  const column = e.column ?? e.details?.column;
-  return typeof column === 'number' ? column : undefined;
 }
 
 function normalisePolicy(

@@ -15,7 +15,8 @@ function keysOf(value: unknown): string[] {
   return isMap(value) ? Object.keys(value) : [];
 }
 
-function notDeclared(name: string, declared: string[], where: string): string {
+/** The hint for a name that is not declared: a close match, else what is declared where. */
+export function notDeclared(name: string, declared: string[], where: string): string {
   return (
     didYouMean(name, declared) ??
     (declared.length > 0 ? `declared ${where}: ${declared.join(', ')}` : `declare it under ${where}`)

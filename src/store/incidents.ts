@@ -172,6 +172,19 @@ export function incidentRepository(ctx: StoreContext) {
       return row && toIncident(row);
     },
 
+    /** The newest resolved incident of a dedup key (a flapping detector re-opens it), if any. */
+    async lastResolved(dedupKey: string): Promise<Incident | undefined> {
+      const row = await ctx.db
+        .selectFrom('incidents')
+        .selectAll()
+        .where('dedup_key', '=', dedupKey)
+        .where('status', '=', 'resolved')
+        .orderBy('opened_at', 'desc')
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
+      return row && toIncident(row);
+    },
+
     /** Incidents newest first (by opened_at), filtered, one page at a time. */
     async list(filter: IncidentFilter = {}): Promise<Page<Incident>> {
       const limit = pageSize(filter.limit);

@@ -249,6 +249,13 @@ export function opsSuite(make: () => Promise<Backend>): void {
         (await store.incidents.similar('schema-drift:getNote:/title', 10, ids[3])).map((i) => i.id),
         [ids[2], ids[1], ids[0]],
       );
+      // A flapping detector re-opens the newest resolved incident of its key; an open one is not returned.
+      assert.equal((await store.incidents.lastResolved('k0'))?.id, ids[0]);
+      assert.equal(await store.incidents.lastResolved('k1'), undefined);
+      clock.advance(HOUR);
+      const again = await store.incidents.open(trigger('k0'), { actor: 'detector' });
+      await store.incidents.update(again.incident.id, 1, { status: 'resolved' }, [], { actor: 'op' });
+      assert.equal((await store.incidents.lastResolved('k0'))?.id, again.incident.id);
 
       const f1 = await store.incidents.followups.add(
         { incidentId: ids[0]!, title: 'Alert on p99 too', owner: 'alice', dueAt: T0 + 30 * 24 * HOUR },

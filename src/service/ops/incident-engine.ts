@@ -54,10 +54,9 @@ export async function applySignal(
   if (!open && signal.type !== 'trigger') return undefined; // recovered or updated after a resolve: nothing open
   let incident = open;
   if (!incident) {
-    // A flap re-opens the last resolved incident of this key when it resolved within the detector's flap window.
-    const detector = scope.ops.detectors.find((d) => d.id === signal.detectorId);
+    // A flap (the detector re-triggered within its flap window after a recovery) re-opens the last incident of the key.
     const flapped =
-      signal.details.flapping === true && detector ? await recentlyResolved(deps, signal) : undefined;
+      signal.details.flapping === true ? await deps.store.incidents.lastResolved(signal.dedupKey) : undefined;
     incident =
       flapped ??
       (
@@ -82,18 +81,12 @@ export async function applySignal(
       ).incident;
   }
   const autoResolve = scope.ops.detectors.find((d) => d.id === signal.detectorId)?.autoResolve ?? true;
+  // A state never written (a crash after the open) is opened by this signal; a resolved incident here is a flap.
   const command: IncidentCommand =
-    incident.state === null || incident.status === 'resolved'
+    signal.type === 'trigger' || incident.state === null
       ? { type: 'trigger', id: incident.id, signal, autoResolve }
-      : signal.type === 'trigger'
-        ? { type: 'trigger', id: incident.id, signal, autoResolve }
-        : { type: 'signal', signal };
+      : { type: 'signal', signal };
   return commit(deps, incident, command, `detector:${signal.detectorId}`, scope.ops);
-}
-
-async function recentlyResolved(deps: IncidentDeps, signal: Signal): Promise<Incident | undefined> {
-  const page = await deps.store.incidents.list({ status: 'resolved', limit: 5 });
-  return page.items.find((i) => i.dedupKey === signal.dedupKey);
 }
 
 /** Applies a person's or a timer's command to an incident (acknowledge, resolve, note, timer, ...). */

@@ -1,9 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../../store/index.js';
 
-/** What a signed link may do. `view` opens the incident page; the others change its status. */
-export type LinkAction = 'view' | 'acknowledge' | 'resolve';
-export const LINK_ACTIONS: readonly LinkAction[] = ['view', 'acknowledge', 'resolve'];
+/** What a signed link may do to an incident (the view link needs no signature: the page asks for a token). */
+export type LinkAction = 'acknowledge' | 'resolve';
+export const LINK_ACTIONS: readonly LinkAction[] = ['acknowledge', 'resolve'];
 
 /** The links a notification carries for one incident. */
 export interface IncidentLinks {

@@ -240,10 +240,16 @@ export const incidentRoutes = [
     z.object({ what: z.string().trim().min(1).max(2000) }),
     (b: { what: string }, by) => ({ type: 'attempt', by, what: b.what }),
   ),
-  commandRoute('acknowledge', 'acknowledgeIncident', 'Acknowledge: stops escalation', note, (_b, by) => ({
-    type: 'acknowledge',
-    by,
-  })),
+  commandRoute(
+    'acknowledge',
+    'acknowledgeIncident',
+    'Acknowledge: stops escalation',
+    z.object({}),
+    (_b, by) => ({
+      type: 'acknowledge',
+      by,
+    }),
+  ),
   commandRoute('mitigate', 'mitigateIncident', 'Mark mitigated', note, (b: { message?: string }, by) => ({
     type: 'mitigate',
     by,

@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { errorMessage } from '../../core/errors.js';
 import { applyCommand } from '../ops/incident-engine.js';
-import { type IncidentLinks, incidentLinks, type LinkAction } from '../ops/links.js';
+import { type IncidentLinks, incidentLinks, LINK_ACTIONS, type LinkAction } from '../ops/links.js';
 import type { ServiceContext } from '../types.js';
 import { incidentDeps } from './incidents.js';
-
-const ACTIONS: readonly LinkAction[] = ['acknowledge', 'resolve'];
 
 function page(title: string, body: string): string {
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -25,7 +23,7 @@ export function registerLinkRoutes(app: FastifyInstance, ctx: ServiceContext): v
   const check = async (request: { params: unknown; query: unknown }) => {
     const { id, action } = request.params as { id: string; action: string };
     const { expires, signature } = request.query as { expires?: string; signature?: string };
-    const known = (ACTIONS as readonly string[]).includes(action);
+    const known = (LINK_ACTIONS as readonly string[]).includes(action);
     const ok =
       known &&
       typeof signature === 'string' &&
