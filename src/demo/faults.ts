@@ -22,6 +22,10 @@ export const FAULTS = [
     name: 'cert-expired',
     description: 'the HTTPS listener serves a certificate that expired yesterday',
   },
+  {
+    name: 'cert-expiring',
+    description: 'the HTTPS listener serves a still valid certificate that expires in 3 days',
+  },
 ] as const;
 
 export type FaultName = (typeof FAULTS)[number]['name'];

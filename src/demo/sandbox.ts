@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { errorMessage, InputError } from '../core/errors.js';
 import { statsOf } from './admin.js';
 import { TokenIssuer } from './auth.js';
-import { generateCertificates, type SandboxCertificates } from './certs.js';
+import { certificateFor, generateCertificates, type SandboxCertificates } from './certs.js';
 import type { SandboxRuntime, SandboxStats } from './context.js';
 import { type FaultName, FaultState, parseFaults } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -36,7 +36,7 @@ export interface Sandbox {
   url: string;
   /** Base URL of the HTTPS listener, when enabled. */
   httpsUrl?: string;
-  /** PEM of the valid self-signed certificate, so clients can trust the HTTPS listener. */
+  /** PEM of the sandbox's own CA (made at start), so clients can trust the HTTPS listener. */
   ca?: string;
   setFaults(faults: readonly FaultName[]): void;
   faults(): FaultName[];
@@ -119,7 +119,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let httpsServer: HttpsServer | undefined;
   const applyCertificate = (faults: readonly FaultName[]): void => {
     if (!httpsServer || !certs) return;
-    const pair = faults.includes('cert-expired') ? certs.expired : certs.valid;
+    const pair = certificateFor(certs, faults);
     // Only new handshakes see the switch; kept-alive connections keep the certificate they got.
     httpsServer.setSecureContext({ ...pair, minVersion: 'TLSv1.2' });
   };
@@ -167,14 +167,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const port = await listen(httpServer, options.port ?? 0, host);
     if (httpsPort !== undefined) {
       certs = await generateCertificates(host);
-      const pair = initial.includes('cert-expired') ? certs.expired : certs.valid;
+      const pair = certificateFor(certs, initial);
       httpsServer = createHttpsServer({ ...pair, minVersion: 'TLSv1.2' }, router);
       servers.push(httpsServer);
       httpsUrl = `https://${urlHost(host)}:${await listen(httpsServer, httpsPort, host)}`;
     }
     return {
       url: `http://${urlHost(host)}:${port}`,
-      ...(httpsUrl ? { httpsUrl, ca: certs!.valid.cert } : {}),
+      ...(httpsUrl ? { httpsUrl, ca: certs!.ca } : {}),
       setFaults: (faults) => rt.faults.set(parseFaults(faults)),
       faults: () => rt.faults.list(),
       stats: () => statsOf(rt),

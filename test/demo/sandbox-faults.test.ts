@@ -188,14 +188,17 @@ describe('fault switches', () => {
     assert.deepEqual(body.faults, ['schema-drift']);
     assert.deepEqual(
       body.available.map((f: { name: string }) => f.name),
-      ['schema-drift', 'slow', 'erroring', 'auth-broken', 'cert-expired'],
+      ['schema-drift', 'slow', 'erroring', 'auth-broken', 'cert-expired', 'cert-expiring'],
     );
     const bad = await adminSet(sandbox, ['slow', 'meteor-strike']);
     assert.equal(bad.status, 400);
     assert.equal(bad.headers.get('content-type'), 'application/problem+json');
     const problem = await jsonOf(bad);
     assert.equal(problem.code, 'unknown_fault');
-    assert.match(problem.detail, /"meteor-strike".*schema-drift, slow, erroring, auth-broken, cert-expired/);
+    assert.match(
+      problem.detail,
+      /"meteor-strike".*schema-drift, slow, erroring, auth-broken, cert-expired, cert-expiring/,
+    );
     assert.deepEqual(sandbox.faults(), ['schema-drift'], 'a refused switch changes nothing');
     const notJson = await fetch(`${sandbox.url}/__admin/faults`, { method: 'POST', body: 'slow' });
     assert.equal(notJson.status, 400);
