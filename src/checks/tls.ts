@@ -66,7 +66,7 @@ export const tls = {
         message: `the certificate of ${where} expired on ${cert.valid_to}`,
         operation: where,
         expected: `valid for ≥ ${o.minDaysLeft} days`,
-        actual: `expired ${-daysLeft} day(s) ago`,
+        actual: `expired ${expiredAgo(daysLeft)}`,
         hint: 'Renew the certificate now; clients refuse expired certificates.',
       });
     } else if (daysLeft < o.minDaysLeft) {
@@ -126,6 +126,15 @@ export const tls = {
     };
   },
 } satisfies CheckKind<typeof options>;
+
+/**
+ * How long ago a certificate expired, from its days left rounded down: -1 is "within the last day",
+ * -2 "a day ago" (-daysLeft would count one day too many).
+ */
+function expiredAgo(daysLeft: number): string {
+  const days = -daysLeft - 1;
+  return days < 1 ? 'less than a day ago' : `${days} day(s) ago`;
+}
 
 function handshakeFailed(where: string, message: string): Finding {
   return {

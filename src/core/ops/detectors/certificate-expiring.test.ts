@@ -47,11 +47,22 @@ const rows: Scenario<'certificate-expiring'>[] = [
     expect: ['trigger@0'],
   },
   {
-    name: 'an expired certificate says so',
+    // tls.daysLeft is rounded down: -2 is a certificate that expired between one and two days ago.
+    name: 'an expired certificate says so, counting whole days since it expired',
     config: under14,
     steps: [[0, days(-2)]],
     expect: ['trigger@0'],
-    check: (signals) => assert.match(signals[0]!.summary, /expired 2 day\(s\) ago/),
+    check: (signals) => assert.match(signals[0]!.summary, /the certificate expired 1 day\(s\) ago$/),
+  },
+  {
+    name: 'a certificate expired within the last day expired less than a day ago',
+    config: under14,
+    steps: [[0, days(-1)]],
+    expect: ['trigger@0'],
+    check: (signals) => {
+      assert.equal(signals[0]!.summary, 'the certificate expired less than a day ago');
+      assert.equal(signals[0]!.details['daysLeft'], -1);
+    },
   },
 ];
 

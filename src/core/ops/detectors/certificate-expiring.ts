@@ -4,6 +4,15 @@ import { perMonitorDetector } from './per-monitor.js';
 // Nothing to keep beyond the life cycle: one sample with tls.daysLeft says it all.
 type CertificateKey = Record<string, never>;
 
+/**
+ * How long ago a certificate with this (negative) `tls.daysLeft` expired. The tls check rounds the days
+ * left down, so -1 is "expired within the last day" and -2 "a day ago": -daysLeft would be a day too many.
+ */
+export function expiredAgo(daysLeft: number): string {
+  const days = -daysLeft - 1;
+  return days < 1 ? 'less than a day ago' : `${days} day(s) ago`;
+}
+
 /** Certificate expiring: the tls check's `tls.daysLeft` is below `days`. */
 export const certificateExpiring = perMonitorDetector<'certificate-expiring', CertificateKey>({
   kind: 'certificate-expiring',
@@ -22,7 +31,7 @@ export const certificateExpiring = perMonitorDetector<'certificate-expiring', Ce
       describe: () => ({
         summary:
           daysLeft < 0
-            ? `the certificate expired ${-daysLeft} day(s) ago`
+            ? `the certificate expired ${expiredAgo(daysLeft)}`
             : `the certificate expires in ${daysLeft} day(s) (alert under ${config.days})`,
         signature: `certificate-expiring:${sample.monitorId}`,
         details: { daysLeft, days: config.days },
