@@ -61,13 +61,15 @@ export function actionRepository(ctx: StoreContext) {
         status: ActionRunStatus;
         detail?: unknown;
         at?: string | number;
+        /** A caller-made id (a durable job queued before the record names the run by it); default a new one. */
+        id?: string;
       },
       by: Actor,
     ): Promise<ActionRun> {
       if (!input.actionId) throw new InputError('action-run.action', 'an action run needs an action id');
       const now = ctx.now();
       const row: ActionRunsTable = {
-        id: newId('act'),
+        id: input.id ?? newId('act'),
         incident_id: input.incidentId ?? null,
         action_id: input.actionId,
         at: input.at === undefined ? now.toISOString() : isoTime(input.at, 'at'),
@@ -131,6 +133,34 @@ export function actionRepository(ctx: StoreContext) {
         return updated;
       });
       return toActionRun(row);
+    },
+
+    /** One action run; undefined when there is none. */
+    async get(id: string): Promise<ActionRun | undefined> {
+      const row = await ctx.db.selectFrom('action_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toActionRun(row) : undefined;
+    },
+
+    /**
+     * When the runs of an action that count against its guards (running, succeeded, failed) started, at or
+     * after `since`, oldest first — for one onboarding when given (through the runs' incidents).
+     */
+    async countedTimes(
+      filter: { actionId: string; onboardingId?: string },
+      since: string | number,
+    ): Promise<number[]> {
+      let q = ctx.db
+        .selectFrom('action_runs')
+        .select('at')
+        .where('action_id', '=', filter.actionId)
+        .where('at', '>=', isoTime(since, 'since'))
+        .where('status', 'in', COUNTED);
+      const onboardingId = filter.onboardingId;
+      if (onboardingId !== undefined)
+        q = q.where('incident_id', 'in', (eb) =>
+          eb.selectFrom('incidents').select('id').where('onboarding_id', '=', onboardingId),
+        );
+      return (await q.orderBy('at').limit(10_000).execute()).map((r) => Date.parse(r.at));
     },
 
     /** How many runs of an action (or of any action for an incident) ran at or after `since` (for the guards). */

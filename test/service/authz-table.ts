@@ -248,6 +248,23 @@ export const AUTHZ_TABLE: Record<string, Row> = {
     body: () => ({ title: 'alert on p95 earlier', owner: 'payments-oncall' }),
     expect: STAFF_WRITE(201),
   },
+  // action runs (B's playbook declares no action and the run does not exist: staff get past the role check to 404)
+  'GET /incidents/{incidentId}/actions': { url: (f) => `/incidents/${f.incidentB}/actions`, expect: READ_B },
+  'POST /incidents/{incidentId}/actions': {
+    url: (f) => `/incidents/${f.incidentB}/actions`,
+    body: () => ({ action: 'throttle' }),
+    expect: STAFF_WRITE(404),
+  },
+  'POST /incidents/{incidentId}/actions/{runId}/approve': {
+    url: (f) => `/incidents/${f.incidentB}/actions/act_none/approve`,
+    body: () => ({}),
+    expect: STAFF_WRITE(404),
+  },
+  'POST /incidents/{incidentId}/actions/{runId}/reject': {
+    url: (f) => `/incidents/${f.incidentB}/actions/act_none/reject`,
+    body: () => ({}),
+    expect: STAFF_WRITE(404),
+  },
 
   // changes
   'POST /changes': {

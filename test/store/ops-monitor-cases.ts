@@ -6,8 +6,8 @@ import { InputError } from '../../src/core/errors.js';
 import type { MonitorSample } from '../../src/core/ops/types.js';
 import type { MonitorRecord, Store } from '../../src/store/index.js';
 import { openStore } from '../../src/store/index.js';
-import { DAY, fakeClock, HOUR, T0 } from './fixtures.js';
-import type { OpsContext } from './ops-cases.js';
+import { DAY, fakeClock, HOUR, seed, T0 } from './fixtures.js';
+import { type OpsContext, trigger } from './ops-cases.js';
 
 const refused = (code: string) => (e: unknown) => e instanceof InputError && e.code === code;
 
@@ -313,6 +313,39 @@ export function opsMonitorCases(ctx: OpsContext): void {
         ['throttle', 'throttle', 'throttle', 'rerun', 'rollback'],
       );
       assert.equal((await store.audit.verify()).ok, true);
+    });
+
+    test('action runs: a caller-made id, get, and counted times per onboarding', async () => {
+      const clock = fakeClock();
+      const { store } = await ctx.track({ now: clock.now });
+      const a = await seed(store, 'Alpha');
+      const b = await seed(store, 'Bravo');
+      const by = { actor: 'engine' };
+      const open = async (onboardingId: string, key: string) =>
+        (await store.incidents.open(trigger(key, { onboardingId }), by)).incident.id;
+      const incA = await open(a.onboarding.id, 'ka');
+      const incB = await open(b.onboarding.id, 'kb');
+      const made = await store.actions.record(
+        { id: 'act_given', incidentId: incA, actionId: 'throttle', status: 'running' },
+        by,
+      );
+      assert.equal(made.id, 'act_given');
+      assert.equal((await store.actions.get('act_given'))?.status, 'running');
+      assert.equal(await store.actions.get('act_none'), undefined);
+      clock.advance(60_000);
+      await store.actions.record({ incidentId: incB, actionId: 'throttle', status: 'succeeded' }, by);
+      await store.actions.record({ incidentId: incA, actionId: 'throttle', status: 'suppressed' }, by);
+      await store.actions.record({ incidentId: incA, actionId: 'rerun', status: 'succeeded' }, by);
+      assert.deepEqual(
+        await store.actions.countedTimes({ actionId: 'throttle', onboardingId: a.onboarding.id }, T0),
+        [T0],
+        'only A’s counted runs of throttle',
+      );
+      assert.deepEqual(await store.actions.countedTimes({ actionId: 'throttle' }, T0), [T0, T0 + 60_000]);
+      assert.deepEqual(
+        await store.actions.countedTimes({ actionId: 'throttle', onboardingId: a.onboarding.id }, T0 + 1),
+        [],
+      );
     });
   });
 }

@@ -10,6 +10,7 @@ import type { JobQueue } from '../../jobs/index.js';
 import type { PlaybookOps } from '../../playbook/ops.js';
 import type { Incident, IncidentEventInput, IncidentPatch, Store } from '../../store/index.js';
 import type { PlaybookVersions } from '../playbooks.js';
+import { enqueueTriggeredActions } from './actions-queue.js';
 
 export const INCIDENT_TIMER_JOB = 'incident-timer';
 export const NOTIFY_JOB = 'notify';
@@ -135,6 +136,9 @@ async function commit(
     const { state: next, effects } = step(policy, severity, state, command, now);
     if (effects.length === 0) return incident;
     await enqueue(deps, incident.id, effects);
+    // A trigger that opened or re-opened the incident runs its detector's actions (queued before the write, as above).
+    if (command.type === 'trigger')
+      await enqueueTriggeredActions(deps.jobs, incident.id, ops, command.signal, next.cycle, effects);
     try {
       const updated = await deps.store.incidents.update(
         incident.id,

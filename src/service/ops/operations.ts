@@ -2,6 +2,8 @@ import type { LookupFunction } from 'node:net';
 import type { JobHandler, JobQueue } from '../../jobs/index.js';
 import type { Store } from '../../store/index.js';
 import type { ServiceContext } from '../types.js';
+import { actionHandler } from './action-job.js';
+import { ACTION_JOB } from './actions-queue.js';
 import {
   INCIDENT_TIMER_JOB,
   type IncidentDeps,
@@ -54,6 +56,7 @@ export function startOperations(
       ...(links && { links }),
       ...(options.outbound && { outbound: options.outbound }),
     }),
+    [ACTION_JOB]: actionHandler({ ...incidents, ...(options.outbound && { outbound: options.outbound }) }),
   };
   return {
     handlers,

@@ -20,7 +20,12 @@ import type { Principal, ServiceContext } from '../types.js';
 
 const params = z.object({ incidentId: idString('incident') });
 
-async function visibleIncident(ctx: ServiceContext, principal: Principal, id: string): Promise<Incident> {
+/** The incident, if the caller may see it (404 otherwise, as if it did not exist). */
+export async function visibleIncident(
+  ctx: ServiceContext,
+  principal: Principal,
+  id: string,
+): Promise<Incident> {
   const incident = await ctx.store.incidents.get(id);
   if (!incident || (incident.partnerId !== null && !canSeePartner(principal, incident.partnerId)))
     throw notFound('incident', id);

@@ -2,6 +2,7 @@ import type { Route } from '../route.js';
 import { approvalRoutes } from './approvals.js';
 import { auditRoutes } from './audit.js';
 import { changeRoutes } from './changes.js';
+import { incidentActionRoutes } from './incident-actions.js';
 import { incidentRoutes } from './incidents.js';
 import { metricsRoutes } from './metrics.js';
 import { monitoringRoutes } from './monitoring.js';
@@ -29,5 +30,6 @@ export const ROUTES: readonly Route[] = [
   ...metricsRoutes,
   ...monitoringRoutes,
   ...incidentRoutes,
+  ...incidentActionRoutes,
   ...changeRoutes,
 ];

@@ -1,0 +1,281 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${secret.x} is playbook syntax.
+// Automated actions end to end, on the demo sandbox: latency injected → a latency-spike incident opens →
+// the detector's throttle webhook gets a signed payload → the fault clears, comes back, the incident
+// re-opens (a second trigger) and the throttle is skipped by its cool-down → a manual rollback waits for
+// approval, runs after approve (retried once after a 503) → a rerun executes a monitor now → a rejected run.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Sandbox, startSandbox } from '../../src/demo/sandbox.js';
+import { verifyWebhookSignature } from '../../src/notify/index.js';
+import { startServer } from '../../src/service/runtime.js';
+import { type Captured, type Receiver, startReceiver } from '../notify/receiver.js';
+
+const HOOK_KEY = 'whsec-actions-7d2e81';
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+const PLAYBOOK = `playbook: payments-actions
+version: 1.0.0
+environments:
+  live: { baseUrl: "\${secret.LIVE_URL}" }
+stages:
+  - { id: live, environment: live, checks: [health] }
+monitors:
+  - { id: api-health, check: { health: { path: /health, samples: 1 } }, environment: live, every: 250ms, jitter: 0ms, timeout: 5s }
+  - { id: hourly, check: { health: { path: /health, samples: 1 } }, environment: live, every: 1h, jitter: 0ms, timeout: 5s }
+detectors:
+  - id: slow
+    kind: latency-spike
+    monitors: [api-health]
+    severity: SEV2
+    threshold: 1s
+    window: 4s
+    minSamples: 2
+    recoverAfter: 2
+    actions: [throttle]
+severities:
+  SEV2: { acknowledge: 10m, resolve: 1h }
+actions:
+  throttle: { type: webhook, purpose: throttle, url: "\${secret.HOOK_URL}/throttle", secret: "\${secret.hook_key}", cooldown: 10m, maxPerHour: 3 }
+  rollback: { type: webhook, purpose: rollback, url: "\${secret.HOOK_URL}/rollback", secret: "\${secret.hook_key}", cooldown: 0s, approval: manual }
+  again: { type: rerun, monitors: [hourly] }
+`;
+
+interface Run {
+  id: string;
+  actionId: string;
+  status: string;
+  detail: Record<string, unknown>;
+}
+interface Event {
+  type: string;
+  actor: string;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('operations: automated actions — signed webhook, cool-down, approval, rerun', () => {
+  let sandbox: Sandbox;
+  let hooks: Receiver;
+  let dataDir: string;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let admin: string;
+  let onboardingId: string;
+  let rollbackCalls = 0;
+
+  const api = async <T>(method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${server.url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${admin}`,
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  const runs = async (incidentId: string) =>
+    (await api<{ items: Run[] }>('GET', `/incidents/${incidentId}/actions`)).body.items;
+  const timeline = async (incidentId: string) =>
+    (await api<{ items: Event[] }>('GET', `/incidents/${incidentId}/timeline`)).body.items;
+  const arrivals = (path: string): Captured[] => hooks.requests.filter((r) => r.url === path);
+  const samples = async (monitorId: string) =>
+    (
+      await api<{ items: { at: string }[] }>(
+        'GET',
+        `/onboardings/${onboardingId}/samples?monitorId=${monitorId}&limit=50`,
+      )
+    ).body.items;
+
+  before(async () => {
+    sandbox = await startSandbox();
+    hooks = await startReceiver((req) => {
+      // The rollback receiver is down for its first call: the run is retried, not failed.
+      if (req.url === '/rollback' && ++rollbackCalls === 1) return { status: 503, body: { error: 'busy' } };
+      return { status: 200, body: {} };
+    });
+    dataDir = await mkdtemp(join(tmpdir(), 'gangway-actions-'));
+    server = await startServer({
+      dataDir,
+      port: 0,
+      allowPrivateTargets: ['127.0.0.0/8'],
+      config: { version: 'test' },
+      env: { GANGWAY_SECRET_KEY: KEY },
+    });
+    admin = (await server.runtime.store.tokens.create({ role: 'admin', name: 'alice', actor: 'test' })).token;
+    const pushed = await api<{ version: { id: string } }>('POST', '/playbooks', { playbookText: PLAYBOOK });
+    assert.equal(pushed.status, 201, JSON.stringify(pushed.body));
+    assert.equal((await api('POST', '/partners', { id: 'acme', name: 'Acme' })).status, 201);
+    for (const [name, value] of [
+      ['LIVE_URL', sandbox.url],
+      ['HOOK_URL', hooks.url],
+      ['hook_key', HOOK_KEY],
+    ]) {
+      assert.equal((await api('PUT', `/secrets/acme/${name}`, { value })).status, 204);
+    }
+    const onboarding = await api<{ id: string }>('POST', '/onboardings', {
+      partnerId: 'acme',
+      playbookVersionId: pushed.body.version.id,
+    });
+    assert.equal(onboarding.status, 201, JSON.stringify(onboarding.body));
+    onboardingId = onboarding.body.id;
+    const on = await api('PUT', `/onboardings/${onboardingId}/monitoring`, { enabled: true });
+    assert.equal(on.status, 200, JSON.stringify(on.body));
+  });
+
+  after(async () => {
+    await server?.close();
+    await sandbox?.close();
+    await hooks?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('the whole walk', { timeout: 150_000 }, async () => {
+    await until('the first samples', async () => ((await samples('hourly')).length > 0 ? true : undefined));
+
+    // 1. Latency → incident → the detector's throttle webhook, signed.
+    sandbox.setFaults(['slow']);
+    const incident = await until('the incident', async () => {
+      const list = await api<{ items: { id: string; dedupKey: string }[] }>('GET', '/incidents?status=open');
+      return list.body.items[0];
+    });
+    const throttle = await until('the throttle webhook', () => arrivals('/throttle')[0]);
+    const signature = String(throttle.headers['gangway-signature'] ?? '');
+    assert.ok(verifyWebhookSignature(HOOK_KEY, signature, throttle.body, Date.now()), 'signature verifies');
+    assert.ok(!verifyWebhookSignature('another-key', signature, throttle.body, Date.now()));
+    const body = throttle.json as Record<string, unknown> & { incident: Record<string, unknown> };
+    assert.equal(body.type, 'gangway.action');
+    assert.equal(body.action, 'throttle');
+    assert.equal(body.purpose, 'throttle');
+    assert.equal(body.requestedBy, 'detector:slow');
+    assert.equal(body.incident.id, incident.id);
+    assert.equal(body.incident.severity, 'SEV2');
+    assert.equal(body.incident.dedupKey, incident.dedupKey);
+    assert.equal(body.incident.title !== undefined, true);
+    assert.equal(body.drill, undefined, 'not a drill');
+    assert.ok(!throttle.body.includes(HOOK_KEY), 'the key is never in the payload');
+    const first = await until('the throttle run succeeded', async () =>
+      (await runs(incident.id)).find((r) => r.actionId === 'throttle' && r.status === 'succeeded'),
+    );
+    assert.equal(first.detail.httpStatus, 200);
+    assert.equal(first.detail.requestedBy, 'detector:slow');
+    assert.equal(JSON.stringify(first.detail).includes(hooks.url), false, 'the resolved URL is not stored');
+    const detail = await api<{ firstAttemptAt: string | null }>('GET', `/incidents/${incident.id}`);
+    assert.ok(detail.body.firstAttemptAt, 'the throttle met the first-resolution-attempt clock');
+
+    // 2. Recovery, then a second trigger within the cool-down: the flap re-opens the incident, the throttle is skipped.
+    sandbox.setFaults([]);
+    await until('auto-resolve', async () => {
+      const got = await api<{ status: string }>('GET', `/incidents/${incident.id}`);
+      return got.body.status === 'resolved' ? true : undefined;
+    });
+    sandbox.setFaults(['slow']);
+    const skipped = await until('the skipped throttle', async () =>
+      (await runs(incident.id)).find((r) => r.actionId === 'throttle' && r.status === 'suppressed'),
+    );
+    assert.match(String(skipped.detail.reason), /^cool-down: /);
+    assert.equal(skipped.detail.guard, 'cooldown');
+    const events = await timeline(incident.id);
+    assert.ok(
+      events.some((e) => e.type === 'reopened'),
+      'the second trigger re-opened the incident',
+    );
+    assert.ok(
+      events.some(
+        (e) => e.type === 'action' && e.data.runId === skipped.id && /skipped: cool-down/.test(e.message),
+      ),
+      `the skip is on the timeline: ${events.map((e) => `${e.type}: ${e.message}`).join(' | ')}`,
+    );
+    assert.equal(arrivals('/throttle').length, 1, 'the throttle webhook was called once');
+    sandbox.setFaults([]);
+
+    // 3. A manual action waits for approval, then runs (retried once: the receiver answers 503 first).
+    const asked = await api<Run>('POST', `/incidents/${incident.id}/actions`, { action: 'rollback' });
+    assert.equal(asked.status, 202, JSON.stringify(asked.body));
+    assert.equal(asked.body.status, 'pending-approval');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(arrivals('/rollback').length, 0, 'nothing runs before the approval');
+    const approved = await api<Run>('POST', `/incidents/${incident.id}/actions/${asked.body.id}/approve`, {});
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    assert.equal(approved.body.status, 'running');
+    assert.match(String(approved.body.detail.approvedBy), /^alice/);
+    const rolledBack = await until('the rollback succeeded', async () =>
+      (await runs(incident.id)).find((r) => r.id === asked.body.id && r.status === 'succeeded'),
+    );
+    assert.equal(rolledBack.detail.httpStatus, 200);
+    const calls = arrivals('/rollback');
+    assert.equal(calls.length, 2, 'a 503, then the retry');
+    assert.equal(calls[0]?.headers['gangway-delivery'], calls[1]?.headers['gangway-delivery'], 'one key');
+    assert.ok(
+      verifyWebhookSignature(
+        HOOK_KEY,
+        String(calls[1]?.headers['gangway-signature']),
+        calls[1]?.body ?? '',
+        Date.now(),
+      ),
+    );
+    const again = await api(`POST`, `/incidents/${incident.id}/actions/${asked.body.id}/approve`, {});
+    assert.equal(again.status, 409, 'approved once');
+
+    // 4. A rerun executes the hourly monitor now: a new sample.
+    const before = (await samples('hourly')).length;
+    const rerun = await api<Run>('POST', `/incidents/${incident.id}/actions`, { action: 'again' });
+    assert.equal(rerun.status, 202, JSON.stringify(rerun.body));
+    assert.equal(rerun.body.status, 'running');
+    await until('a new hourly sample', async () =>
+      (await samples('hourly')).length > before ? true : undefined,
+    );
+    await until('the rerun succeeded', async () =>
+      (await runs(incident.id)).find((r) => r.id === rerun.body.id && r.status === 'succeeded'),
+    );
+
+    // 5. A rejected run: suppressed, with who rejected it; an unknown action is a 404.
+    const second = await api<Run>('POST', `/incidents/${incident.id}/actions`, { action: 'rollback' });
+    assert.equal(second.body.status, 'pending-approval');
+    const rejected = await api<Run>('POST', `/incidents/${incident.id}/actions/${second.body.id}/reject`, {
+      reason: 'not during the sale',
+    });
+    assert.equal(rejected.status, 200, JSON.stringify(rejected.body));
+    assert.equal(rejected.body.status, 'suppressed');
+    assert.match(String(rejected.body.detail.reason), /^rejected by alice.*: not during the sale$/);
+    const unknown = await api<{ error: { code: string } }>('POST', `/incidents/${incident.id}/actions`, {
+      action: 'nope',
+    });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.error.code, 'action.not-found');
+
+    const steps = (await timeline(incident.id)).filter((e) => e.type === 'action').map((e) => e.message);
+    for (const pattern of [
+      /throttle \(webhook: throttle\) requested by detector:slow/,
+      /throttle \(webhook: throttle\) succeeded: .*answered 200/,
+      /rollback .* awaits approval/,
+      /rollback .* approved by alice/,
+      /rollback .* succeeded/,
+      /again \(rerun\) succeeded: queued hourly/,
+      /rollback rejected by alice/,
+    ])
+      assert.ok(
+        steps.some((m) => pattern.test(m)),
+        `timeline has ${pattern}: ${steps.join(' | ')}`,
+      );
+    const all = JSON.stringify(await timeline(incident.id));
+    assert.equal(all.includes(HOOK_KEY), false, 'no secret on the timeline');
+  });
+});
