@@ -171,7 +171,9 @@ describe('operations: expiring certificate → incident → notified → ack →
     assert.match(incident.summary, new RegExp(`expires in ${EXPIRING_DAYS_LEFT} day\\(s\\)`));
     const timeline = await api<{ items: Entry[] }>('GET', `/api/v1/incidents/${incident.id}/timeline`);
     const triggered = timeline.body.items.find((e) => e.type === 'triggered');
-    assert.deepEqual(triggered?.data.details, { daysLeft: EXPIRING_DAYS_LEFT, days: 14 });
+    const { firstSeenAt, ...details } = triggered?.data.details ?? {};
+    assert.deepEqual(details, { daysLeft: EXPIRING_DAYS_LEFT, days: 14 });
+    assert.ok(typeof firstSeenAt === 'number' && firstSeenAt >= since && firstSeenAt <= openedAt);
 
     // The detector fired, not TLS: the handshake was trusted, only the days left are short.
     const expiring = (await samplesSince(since)).filter(

@@ -75,7 +75,15 @@ async function until<T>(
 type Pointer = { pointer: string; code: string; firstSeen: number };
 type Entry = {
   type: string;
-  data: { details?: { operation: string; code: string; firstSeen: number; pointers: Pointer[] } };
+  data: {
+    details?: {
+      operation: string;
+      code: string;
+      firstSeen: number;
+      firstSeenAt: number;
+      pointers: Pointer[];
+    };
+  };
 };
 
 describe('operations: schema drift → incident → escalation survives a restart → ack → auto-resolve', () => {
@@ -192,6 +200,11 @@ describe('operations: schema drift → incident → escalation survives a restar
       `first seen ${amount.firstSeen - driftSince} ms after the switch`,
     );
     assert.equal(details?.firstSeen, amount.firstSeen, 'every pointer of the first drifting sample');
+    assert.equal(
+      details?.firstSeenAt,
+      amount.firstSeen,
+      'the problem started with the first drifting sample',
+    );
 
     // Level 1: a correctly signed webhook.
     const l1 = await until('level 1', () => arrivals.find((a) => a.path === '/l1'));

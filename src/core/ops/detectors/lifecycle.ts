@@ -30,6 +30,12 @@ export interface Lifecycle {
   signature: string | null;
   /** Last sample that concerned this key (eviction picks the stalest closed key). */
   seenAt: number;
+  /**
+   * While closed: the first bad sample still within the window, the start of the problem a trigger
+   * reports as `details.firstSeenAt` (the report measures detection from it). Absent in states stored
+   * before it existed.
+   */
+  badSince?: number | null;
 }
 
 /** A sample seen by one kind: `bad` and `clear` are per-sample, `firing` is the kind's window rule. */
@@ -69,7 +75,24 @@ export function newLifecycle(now: number): Lifecycle {
     digest: null,
     signature: null,
     seenAt: now,
+    badSince: null,
   };
+}
+
+/**
+ * Keeps `badSince` at the first bad sample still within the window while the key is closed. A bad sample
+ * past the window starts it again; so does a clear one once the last known start has left the window
+ * (approximate by design: only one time is kept, so a start that slid out is replaced by the next bad
+ * sample, never by an earlier one still inside).
+ */
+function trackStart(lc: Lifecycle, config: DetectorConfig, verdict: 'bad' | 'clear', now: number): void {
+  const since = lc.badSince ?? null;
+  const stale = since !== null && now - since > config.windowMs;
+  if (verdict === 'bad') {
+    if (since === null || stale) lc.badSince = now;
+  } else if (stale) {
+    lc.badSince = null;
+  }
 }
 
 /** Advances a key's life cycle by one judged sample; returns the signal to emit, if any. */
@@ -83,16 +106,21 @@ export function step(
   lc.seenAt = now;
   if (judgement.verdict === 'none') return null;
   if (!lc.open) {
+    trackStart(lc, config, judgement.verdict, now);
     if (!judgement.firing) return null;
     const flapping = lc.recoveredAt !== null && now - lc.recoveredAt <= config.flapMs;
     const d = judgement.describe();
+    const firstSeenAt = Math.min(lc.badSince ?? now, now);
+    lc.badSince = null;
     lc.open = true;
     lc.openedAt = now;
     lc.clear = 0;
     lc.signalledAt = now;
     lc.digest = judgement.digest ?? null;
     lc.signature = d.signature;
-    const details = flapping ? { ...d.details, flapping: true, recoveredAt: lc.recoveredAt } : d.details;
+    const details = flapping
+      ? { ...d.details, firstSeenAt, flapping: true, recoveredAt: lc.recoveredAt }
+      : { ...d.details, firstSeenAt };
     return signal('trigger', config, key, { ...d, details }, now);
   }
   if (judgement.verdict === 'bad') {
