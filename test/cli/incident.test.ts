@@ -13,6 +13,8 @@ describe('gangway incident / changes / monitoring through the API', () => {
   let incidentId = '';
   let onboardingId = '';
   let viewer = '';
+  let notesText = '';
+  let specText = '';
   const as = (token: string, argv: readonly string[]) =>
     cli([...argv, '--server', service.url, '--token', token]);
   const admin = (...argv: string[]) => as(service.admin, argv);
@@ -33,6 +35,8 @@ describe('gangway incident / changes / monitoring through the API', () => {
     service = await startTestService({ worker: false });
     const notes = await notesPlaybook();
     await notes.api.close();
+    notesText = notes.playbookText;
+    specText = notes.specText;
     const call = async <T>(method: string, path: string, body: unknown, status: number) => {
       const answer = await service.api<T>(service.admin, method, `/api/v1${path}`, body);
       assert.equal(answer.status, status, `${method} ${path}: ${JSON.stringify(answer.body)}`);
@@ -254,6 +258,88 @@ describe('gangway incident / changes / monitoring through the API', () => {
     ok(off, 'monitoring off');
     assert.equal((JSON.parse(off.out) as { enabled: boolean }).enabled, false);
     refused(await admin('monitoring', 'status', 'onb_doesnotexist'), /refused GET/);
+  });
+
+  test('actions: run (awaits approval, or skipped by the cool-down: exit 1), approve, reject, list', async () => {
+    const runtime = service.server.runtime;
+    const pushed = await service.api<{ version: { id: string } }>(
+      service.admin,
+      'POST',
+      '/api/v1/playbooks',
+      {
+        playbookText: `${notesText}actions:
+  rollback: { type: webhook, purpose: rollback, url: "https://ops.example/rollback", approval: manual, cooldown: 0s }
+  throttle: { type: webhook, purpose: throttle, url: "https://ops.example/throttle", cooldown: 10m }
+`,
+        specText,
+      },
+    );
+    assert.equal(pushed.status, 201, JSON.stringify(pushed.body));
+    const version = pushed.body.version.id;
+    const { playbook } = await runtime.ctx.versions.get(version);
+    const jobs = runtime.jobs;
+    assert.ok(jobs);
+    const opened = await applySignal(
+      { store: runtime.store, jobs, versions: runtime.ctx.versions, now: () => Date.now() },
+      { onboardingId, partnerId: 'acme', playbookVersionId: version, ops: playbook.ops },
+      {
+        type: 'trigger',
+        detectorId: 'latency',
+        detectorKind: 'latency-spike',
+        dedupKey: `${onboardingId}:latency:health:sandbox`,
+        severity: 'SEV2',
+        title: 'Notes API slow',
+        summary: 'p95 over 800 ms',
+        signature: 'latency-spike:health',
+        at: Date.now(),
+        monitorId: 'health',
+        environment: 'sandbox',
+        details: {},
+      },
+    );
+    const id = opened?.id ?? '';
+    assert.ok(id);
+
+    // No worker runs here: a started run stays running, which is what the cool-down counts.
+    const throttled = await admin('incident', 'action', id, 'throttle');
+    ok(throttled, 'action throttle');
+    assert.match(throttled.out, new RegExp(`^throttle on ${id}: run act_\\S+ running\\n$`));
+    const again = await admin('incident', 'action', id, 'throttle');
+    assert.equal(again.code, 1, again.err);
+    assert.match(again.out, /^throttle on .+: run act_\S+ skipped: cool-down: last run \d+s ago/);
+
+    const asked = await admin('incident', 'action', id, 'rollback');
+    ok(asked, 'action rollback');
+    const runId = /run (act_\S+) pending-approval\n$/.exec(asked.out)?.[1] ?? '';
+    assert.ok(runId, asked.out);
+    refused(await as(viewer, ['incident', 'approve', id, runId]), /refused POST/);
+    const approved = await admin('incident', 'approve', id, runId);
+    ok(approved, 'approve');
+    assert.equal(approved.out, `rollback on ${id}: run ${runId} running\n`);
+    refused(await admin('incident', 'approve', id, runId), /\[action-run\.conflict\]/);
+
+    const second = /run (act_\S+) pending/.exec((await admin('incident', 'action', id, 'rollback')).out)?.[1];
+    assert.ok(second);
+    const rejected = await admin('incident', 'reject', id, second, '--reason', 'not during the sale');
+    ok(rejected, 'reject');
+    assert.match(rejected.out, /run \S+ skipped: rejected by admin.*: not during the sale\n$/);
+    refused(
+      await admin('incident', 'action', id, 'nope'),
+      /declares no action "nope" \(declared: rollback, throttle\)/,
+    );
+
+    const listed = await admin('incident', 'actions', id);
+    ok(listed, 'actions');
+    const lines = listed.out.trim().split('\n');
+    assert.match(lines[0] ?? '', /^RUN\s+ACTION\s+STATUS\s+REQUESTED\s+DETAIL$/);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(/\s+/).slice(1, 3).join(' ')),
+      ['throttle running', 'throttle suppressed', 'rollback running', 'rollback suppressed'],
+    );
+    const json = JSON.parse((await admin('incident', 'actions', id, '--json')).out) as { items: unknown[] };
+    assert.equal(json.items.length, 4);
+    const shown = (await admin('incident', 'show', id)).out;
+    assert.match(shown, /approved by admin/, 'the approval is on the timeline');
   });
 
   test('an unreachable server is exit 3 with one line', async () => {

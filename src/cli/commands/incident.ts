@@ -10,6 +10,8 @@ import {
   type IncidentSummary,
   incidentDetailText,
   incidentTable,
+  shortTime,
+  table,
 } from './incident-format.js';
 import { parseInteger } from './options.js';
 import { type ServerFlags, serverClient } from './server-client.js';
@@ -43,6 +45,17 @@ interface FollowupFlags extends ServerFlags {
 interface ReportFlags extends ServerFlags {
   out?: string;
 }
+interface RejectFlags extends ServerFlags {
+  reason?: string;
+}
+/** An action run as the API answers it. */
+interface ActionRunView {
+  id: string;
+  actionId: string;
+  at: string;
+  status: string;
+  detail: { reason?: string; result?: string; error?: string; approvedBy?: string } | null;
+}
 
 /** Adds --server/--token and the exit-code help shared by every subcommand. */
 export function serverOptions(command: Command): Command {
@@ -57,7 +70,7 @@ export function registerIncident(program: Command, io: Io, done: (code: number) 
   const incident = program
     .command('incident')
     .description(
-      'list, show and drive incidents (acknowledge, mitigate, resolve, notes, follow-ups, report)',
+      'list, show and drive incidents (acknowledge, mitigate, resolve, notes, follow-ups, actions, report)',
     );
   serverOptions(
     incident
@@ -144,7 +157,88 @@ export function registerIncident(program: Command, io: Io, done: (code: number) 
       .argument('<id>', 'incident id')
       .option('-o, --out <file>', 'write it to a file instead of printing it'),
   ).action(async (id: string, flags: ReportFlags) => done(await report(io, id, flags)));
+  registerActions(incident, io, done);
   for (const sub of incident.commands) sub.exitOverride();
+}
+
+/** `incident action|approve|reject|actions`: run a playbook action on an incident (a runbook step) and decide on it. */
+function registerActions(incident: Command, io: Io, done: (code: number) => void): void {
+  serverOptions(
+    incident
+      .command('action')
+      .description(
+        "run one of the playbook's actions on an incident (guards decide: run, wait for approval, or skip); exit 1 when skipped",
+      )
+      .argument('<id>', 'incident id')
+      .argument('<action>', 'an action id of the playbook, e.g. throttle'),
+  ).action(async (id: string, action: string, flags: ServerFlags) =>
+    done(await runAction(io, id, '/actions', { action: nonEmpty('the action', action) }, flags)),
+  );
+  serverOptions(
+    incident
+      .command('approve')
+      .description('approve an action run waiting for approval (exit 1 when a guard skips it now)')
+      .argument('<id>', 'incident id')
+      .argument('<runId>', 'the run id (gangway incident actions <id>)'),
+  ).action(async (id: string, runId: string, flags: ServerFlags) =>
+    done(await runAction(io, id, `/actions/${encodeURIComponent(runId)}/approve`, {}, flags)),
+  );
+  serverOptions(
+    incident
+      .command('reject')
+      .description('reject an action run waiting for approval')
+      .argument('<id>', 'incident id')
+      .argument('<runId>', 'the run id')
+      .option('--reason <text>', 'why, for the timeline'),
+  ).action(async (id: string, runId: string, flags: RejectFlags) => {
+    const reason = flags.reason?.trim();
+    const body = reason ? { reason } : {};
+    await runAction(io, id, `/actions/${encodeURIComponent(runId)}/reject`, body, flags);
+    done(EXIT.ok);
+  });
+  serverOptions(
+    incident
+      .command('actions')
+      .description('the action runs of an incident and their outcome')
+      .argument('<id>', 'incident id')
+      .option('--json', 'print the API answer as JSON'),
+  ).action(async (id: string, flags: JsonFlags) => done(await listActions(io, id, flags)));
+}
+
+/** Posts to an action endpoint and prints the run: exit 1 when it was skipped (a guard, or rejected). */
+async function runAction(
+  io: Io,
+  id: string,
+  endpoint: string,
+  body: unknown,
+  flags: ServerFlags,
+): Promise<number> {
+  const run = await serverClient(flags, io.env).post<ActionRunView>(path(id, endpoint), body);
+  const why = run.detail?.reason ? `: ${run.detail.reason}` : '';
+  const status = run.status === 'suppressed' ? 'skipped' : run.status;
+  io.out.write(`${run.actionId} on ${id}: run ${run.id} ${status}${why}\n`);
+  return run.status === 'suppressed' ? EXIT.blocked : EXIT.ok;
+}
+
+async function listActions(io: Io, id: string, flags: JsonFlags): Promise<number> {
+  const runs = await serverClient(flags, io.env).get<{ items: ActionRunView[] }>(path(id, '/actions'));
+  if (flags.json) {
+    io.out.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  if (runs.items.length === 0) {
+    io.out.write('no action runs\n');
+    return EXIT.ok;
+  }
+  const rows = runs.items.map((r) => [
+    r.id,
+    r.actionId,
+    r.status,
+    shortTime(r.at),
+    r.detail?.reason ?? r.detail?.error ?? r.detail?.result ?? '',
+  ]);
+  io.out.write(`${table(['RUN', 'ACTION', 'STATUS', 'REQUESTED', 'DETAIL'], rows)}\n`);
+  return EXIT.ok;
 }
 
 /** The API path of an incident; ids are checked by the server (a malformed one is a 400). */
