@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${secret.y} is playbook syntax.
 import { z } from 'zod';
+import { drillsSchema } from './drills-schema.js';
 import { durationSchema as duration, percentSchema as percent } from './schema-primitives.js';
 
 /**
@@ -239,4 +240,5 @@ export const opsFields = {
   escalation: z.record(z.string(), escalationSchema).optional().describe('Escalation policy per severity.'),
   notifiers: z.record(z.string(), notifierSchema).optional().describe('Notification channels by name.'),
   actions: z.record(z.string(), actionSchema).optional().describe('Automated actions by name.'),
+  drills: drillsSchema.optional(),
 };
