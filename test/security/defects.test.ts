@@ -127,7 +127,7 @@ describe('security check over HTTPS', () => {
   const run = async (defect: Defect | undefined) => {
     const api = await startApi(defect, certs.valid);
     try {
-      return (await runSecurity(api.url, { static: 'off' }, { ca: certs.valid.cert })).report;
+      return (await runSecurity(api.url, { static: 'off' }, { ca: certs.ca })).report;
     } finally {
       await api.close();
     }
