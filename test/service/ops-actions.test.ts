@@ -41,7 +41,11 @@ actions:
   throttle: { type: webhook, purpose: throttle, url: "\${secret.HOOK_URL}/throttle", secret: "\${secret.hook_key}", cooldown: 10m, maxPerHour: 3 }
   rollback: { type: webhook, purpose: rollback, url: "\${secret.HOOK_URL}/rollback", secret: "\${secret.hook_key}", cooldown: 0s, approval: manual }
   again: { type: rerun, monitors: [hourly] }
+  ticket: { type: ticket, notifier: issues }
+notifiers:
+  issues: { type: github, repo: acme/ops, token: "\${secret.gh_token}", apiUrl: "\${secret.HOOK_URL}/gh" }
 `;
+const GH_TOKEN = 'ghp-test-token-5b9e';
 
 interface Run {
   id: string;
@@ -109,6 +113,11 @@ describe('operations: automated actions — signed webhook, cool-down, approval,
     hooks = await startReceiver((req) => {
       // The rollback receiver is down for its first call: the run is retried, not failed.
       if (req.url === '/rollback' && ++rollbackCalls === 1) return { status: 503, body: { error: 'busy' } };
+      // A GitHub Issues API: no issue yet, and a created one is #7.
+      if (req.method === 'GET' && req.url.startsWith('/gh/repos/acme/ops/issues'))
+        return { status: 200, body: [] };
+      if (req.method === 'POST' && req.url === '/gh/repos/acme/ops/issues')
+        return { status: 201, body: { number: 7, html_url: 'https://github.example/acme/ops/issues/7' } };
       return { status: 200, body: {} };
     });
     dataDir = await mkdtemp(join(tmpdir(), 'gangway-actions-'));
@@ -127,6 +136,7 @@ describe('operations: automated actions — signed webhook, cool-down, approval,
       ['LIVE_URL', sandbox.url],
       ['HOOK_URL', hooks.url],
       ['hook_key', HOOK_KEY],
+      ['gh_token', GH_TOKEN],
     ]) {
       assert.equal((await api('PUT', `/secrets/acme/${name}`, { value })).status, 204);
     }
@@ -246,7 +256,29 @@ describe('operations: automated actions — signed webhook, cool-down, approval,
       (await runs(incident.id)).find((r) => r.id === rerun.body.id && r.status === 'succeeded'),
     );
 
-    // 5. A rejected run: suppressed, with who rejected it; an unknown action is a 404.
+    // 5. A ticket through the github notifier; its ref is kept for the notifier's later deliveries.
+    const ticket = await api<Run>('POST', `/incidents/${incident.id}/actions`, { action: 'ticket' });
+    assert.equal(ticket.status, 202, JSON.stringify(ticket.body));
+    const opened = await until('the ticket', async () =>
+      (await runs(incident.id)).find((r) => r.id === ticket.body.id && r.status === 'succeeded'),
+    );
+    assert.match(String(opened.detail.result), /issue #7 opened/);
+    const created = hooks.requests.find((r) => r.method === 'POST' && r.url === '/gh/repos/acme/ops/issues');
+    assert.equal(created?.headers.authorization, `Bearer ${GH_TOKEN}`);
+    const deliveries = await api<{ items: { key: string; status: string }[] }>(
+      'GET',
+      `/incidents/${incident.id}/deliveries`,
+    );
+    assert.deepEqual(
+      deliveries.body.items.filter((d) => d.key === `action:${ticket.body.id}`).map((d) => d.status),
+      ['delivered'],
+    );
+    assert.deepEqual(await server.runtime.store.deliveries.lastRef(incident.id, 'issues'), {
+      issue: 7,
+      url: 'https://github.example/acme/ops/issues/7',
+    });
+
+    // 6. A rejected run: suppressed, with who rejected it; an unknown action is a 404.
     const second = await api<Run>('POST', `/incidents/${incident.id}/actions`, { action: 'rollback' });
     assert.equal(second.body.status, 'pending-approval');
     const rejected = await api<Run>('POST', `/incidents/${incident.id}/actions/${second.body.id}/reject`, {
@@ -270,12 +302,13 @@ describe('operations: automated actions — signed webhook, cool-down, approval,
       /rollback .* succeeded/,
       /again \(rerun\) succeeded: queued hourly/,
       /rollback rejected by alice/,
+      /ticket \(ticket via issues\) succeeded: .*issue #7 opened/,
     ])
       assert.ok(
         steps.some((m) => pattern.test(m)),
         `timeline has ${pattern}: ${steps.join(' | ')}`,
       );
     const all = JSON.stringify(await timeline(incident.id));
-    assert.equal(all.includes(HOOK_KEY), false, 'no secret on the timeline');
+    assert.equal(all.includes(HOOK_KEY) || all.includes(GH_TOKEN), false, 'no secret on the timeline');
   });
 });
