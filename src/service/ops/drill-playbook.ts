@@ -56,7 +56,7 @@ export function drillPlaybookText(
   detector.set('window', ms(Math.max(1, scaled(plan.detector.windowMs, speed))));
   detector.set('flap', ms(Math.max(1, scaled(plan.detector.flapMs, speed))));
   detector.set('title', drillTitle(plan));
-  // Actions are not run by the engine yet, and a re-run action may name a monitor left out here.
+  // A rehearsal calls no rollback / throttle webhook (and a re-run action may name a monitor left out here).
   detector.delete('actions');
   doc.delete('actions');
   detectors.items = [detector];

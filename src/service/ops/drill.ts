@@ -5,7 +5,7 @@ import { errorMessage, InputError } from '../../core/errors.js';
 import { type ReferenceResolver, resolveValue, scanReferences } from '../../playbook/references.js';
 import type { Playbook } from '../../playbook/schema.js';
 import { type FaultProxy, startProxy } from '../../proxy/index.js';
-import type { IncidentEvent } from '../../store/index.js';
+
 import { openRuntime, type Runtime, startWorking } from '../runtime.js';
 import { type CapturedDelivery, type CaptureReceiver, startCapture } from './drill-capture.js';
 import { firstAt, type IncidentView, viewIncident, waitFor } from './drill-observe.js';
@@ -300,5 +300,3 @@ async function samplesSoFar(runtime: Runtime, onboardingId: string, plan: DrillP
   }
   return fewest;
 }
-
-export type { IncidentEvent };
