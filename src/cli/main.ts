@@ -5,6 +5,7 @@ import { registerChanges } from './commands/changes.js';
 import { registerContract } from './commands/contract.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
+import { registerDrill } from './commands/drill.js';
 import { registerIncident } from './commands/incident.js';
 import { registerLint } from './commands/lint.js';
 import { registerLoad } from './commands/load.js';
@@ -55,6 +56,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   registerIncident(program, io, done);
   registerChanges(program, io, done);
   registerMonitoring(program, io, done);
+  registerDrill(program, io, done);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });
