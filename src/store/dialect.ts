@@ -15,6 +15,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { cachingDatabase } from './statement-cache.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -65,7 +66,9 @@ export function connectSqlite(dataDir: string): Connection {
   sqlite.pragma('foreign_keys = ON');
   // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: cachingDatabase(sqlite) }),
+  });
   return {
     dialect: 'sqlite',
     db,
