@@ -7,10 +7,10 @@
 // Baseline, in the same script and on the same target: the same number of timers (setInterval, same
 // interval and phases) each sending the same GET /health with undici, with no store and no queue — the
 // ratio is what durability costs per execution (CPU) and in lag.
-// Run: node --import tsx bench/ops-monitors.ts [monitors=2000] [everyMs=1000] [seconds=30] [concurrency=8] [gangway]
+// Run: node --import tsx bench/ops-monitors.ts [monitors=2000] [everyMs=1000] [seconds=30] [concurrency=32] [gangway]
+
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,12 +19,12 @@ import { percentile } from '../src/core/stats.js';
 import { createAddressGuard } from '../src/http/address-guard.js';
 import { MONITOR_JOB, monitorJobKey } from '../src/service/ops/monitor-job.js';
 import { startOperations } from '../src/service/ops/operations.js';
-import { openRuntime } from '../src/service/runtime.js';
+import { DEFAULT_OPS_CONCURRENCY, openRuntime } from '../src/service/runtime.js';
 
 const MONITORS = Number(process.argv[2] ?? 2000);
 const EVERY_MS = Number(process.argv[3] ?? 1000);
 const SECONDS = Number(process.argv[4] ?? 30);
-const CONCURRENCY = Number(process.argv[5] ?? 8);
+const CONCURRENCY = Number(process.argv[5] ?? DEFAULT_OPS_CONCURRENCY);
 /** `gangway` runs only that side (for --cpu-prof). */
 const ONLY = process.argv[6];
 /** Monitors per playbook (one onboarding runs all of its playbook's monitors). */
@@ -63,20 +63,31 @@ severities:
 `;
 }
 
-/** A target that answers /health at once, as the check expects. */
-async function startTarget(): Promise<{ server: Server; url: string }> {
-  const body = JSON.stringify({ status: 'ok' });
-  const server = createServer((req, res) => {
-    if (req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    } else {
-      res.writeHead(404).end();
-    }
+// The target runs in its own process, so the CPU and event loop measured are the monitors' alone ("one process
+// sustains against a local target"): it answers /health at once, as the check expects, and prints its port.
+const TARGET_SOURCE = `
+const body = JSON.stringify({ status: 'ok' });
+const server = require('node:http').createServer((req, res) => {
+  if (req.url === '/health') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  } else res.writeHead(404).end();
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+process.on('disconnect', () => process.exit(0));
+`;
+
+async function startTarget(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['-e', TARGET_SOURCE], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the target exited with ${code}`)));
+    child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
 }
 
 /** Due time of monitor `i` in the first round: phases spread evenly so the offered rate is flat from the start. */
@@ -222,6 +233,5 @@ try {
   if (base) console.log(row('setInterval + undici (baseline)', base));
   console.log(row('Gangway monitors (durable jobs)', ours, base));
 } finally {
-  target.server.closeAllConnections();
-  await new Promise((r) => target.server.close(r));
+  target.child.kill();
 }

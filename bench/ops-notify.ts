@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${secret.x} is playbook syntax.
 // Notification delay after an escalation deadline with many open incidents (issue 6: 10 000 open incidents,
 // goal p99 < 1 s). One service process (embedded SQLite store + embedded queue, the service's operations
-// handlers, queue concurrency 8 as `startWorking`), a signed-webhook receiver on 127.0.0.1. Every incident
+// handlers, the operations lane's default concurrency as `startWorking`), a signed-webhook receiver on 127.0.0.1. Every incident
 // is opened through the incident engine (applySignal: store.incidents.open + the state machine's first
 // step written with its timers) with a clock set so its level-2 escalation timer is due at
 // T + i × SPREAD / N: all deadlines fall within SPREAD ms. The level-1 deliveries of the trigger are not
@@ -9,7 +9,7 @@
 // level-2 webhook's arrival at the receiver minus its timer's due time.
 // Baseline in the same script: the same signed webhook bodies POSTed to the same receiver directly by
 // timers at the same due times (no store, no queue, no state machine).
-// Run: node --import tsx bench/ops-notify.ts [incidents=10000] [spreadMs=3000] [concurrency=8] [leadMs=75000]
+// Run: node --import tsx bench/ops-notify.ts [incidents=10000] [spreadMs=3000] [concurrency=32] [leadMs=75000]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,11 +24,11 @@ import { signWebhook } from '../src/notify/signature.js';
 import { webhookBody } from '../src/notify/webhook.js';
 import { applySignal, INCIDENT_TIMER_JOB } from '../src/service/ops/incident-engine.js';
 import { startOperations } from '../src/service/ops/operations.js';
-import { openRuntime } from '../src/service/runtime.js';
+import { DEFAULT_OPS_CONCURRENCY, openRuntime } from '../src/service/runtime.js';
 
 const INCIDENTS = Number(process.argv[2] ?? 10_000);
 const SPREAD_MS = Number(process.argv[3] ?? 3_000);
-const CONCURRENCY = Number(process.argv[4] ?? 8);
+const CONCURRENCY = Number(process.argv[4] ?? DEFAULT_OPS_CONCURRENCY);
 const PARTNERS = 10;
 /** Level 2 is notified this long after the trigger; seeding must finish within it. */
 const LEVEL2_AFTER_MS = Number(process.argv[5] ?? 75_000);

@@ -11,6 +11,7 @@ export type {
   JobHandler,
   JobHandlers,
   JobKeyMode,
+  JobOutcome,
   JobQueue,
   JobRun,
   StartOptions,

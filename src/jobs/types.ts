@@ -45,8 +45,19 @@ export interface JobRun<P = unknown> {
   signal: AbortSignal;
 }
 
+/** What a handler may return besides nothing. */
+export interface JobOutcome {
+  /**
+   * Run this job again at `runAt` with `payload`, under the same key (a monitor's next execution): the embedded
+   * queue re-arms the row in place, one write instead of an add and a delete. Dropped when the job has no key or
+   * lost it while running — removed, or replaced by a newer add of the same key, which then stands.
+   */
+  repeat?: { runAt: Date; payload: unknown };
+}
+
 /** Runs one job; a thrown error (or rejected promise) is a failed attempt, retried with backoff. */
-export type JobHandler<P = unknown> = (job: JobRun<P>) => Promise<void> | void;
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is the common case.
+export type JobHandler<P = unknown> = (job: JobRun<P>) => Promise<JobOutcome | void> | JobOutcome | void;
 
 /** Handlers by job name; a worker only takes jobs it has a handler for. */
 export type JobHandlers = Readonly<Record<string, JobHandler>>;

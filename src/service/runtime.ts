@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   allowPrivateTargets?: boolean | readonly string[];
   /** Runs executed at once by this process's worker (default 2). */
   concurrency?: number;
+  /** Operations jobs (monitor executions, timers, deliveries, actions) run at once (default 32). */
+  opsConcurrency?: number;
   workerId?: string;
   /** Evidence and run-event retention in days (default 90 and 30). */
   retention?: Partial<RetentionSettings>;
@@ -43,6 +45,11 @@ export interface RuntimeOptions {
 export interface Runtime {
   store: Store;
   jobs: JobQueue;
+  /**
+   * The operations lane: a second queue object on the same storage that takes only operations jobs, with its
+   * own concurrency — many short network waits must not queue behind a few long stage runs, nor crowd them out.
+   */
+  opsJobs: JobQueue;
   ctx: ServiceContext;
   /** Runs before the store closes (after the queue stopped): for what a worker holds open. */
   onClose(fn: () => Promise<void>): void;
@@ -59,29 +66,35 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const lease = options.jobLeaseMs === undefined ? {} : { leaseMs: options.jobLeaseMs };
   // The embedded queue keeps its own file beside the store's: better-sqlite3 is synchronous, and two
   // connections to one file in one process could wait on each other's write lock with the event loop blocked.
-  const jobs =
+  const queue = () =>
     store.dialect === 'postgres'
       ? createPostgresJobQueue({ connectionString: options.databaseUrl ?? '', ...lease })
       : createSqliteJobQueue({ database: join(store.dataDir, 'jobs.db'), ...lease });
+  const jobs = queue();
+  const opsJobs = queue();
   const config: ServiceConfig = { ...DEFAULT_CONFIG, ...options.config };
   const ctx: ServiceContext = { store, jobs, config, versions: new PlaybookVersions(store), now: store.now };
   const closers: (() => Promise<void>)[] = [];
   return {
     store,
     jobs,
+    opsJobs,
     ctx,
     onClose(fn) {
       closers.push(fn);
     },
     async close() {
-      await jobs.stop({ timeoutMs: 10_000 }).catch(() => undefined);
-      await jobs.close().catch(() => undefined);
+      await Promise.all([jobs, opsJobs].map((q) => q.stop({ timeoutMs: 10_000 }).catch(() => undefined)));
+      await Promise.all([jobs, opsJobs].map((q) => q.close().catch(() => undefined)));
       for (const fn of closers) await fn().catch(() => undefined);
       await ctx.versions.close();
       await store.close();
     },
   };
 }
+
+/** Operations jobs a worker runs at once unless told otherwise. */
+export const DEFAULT_OPS_CONCURRENCY = 32;
 
 /** Starts executing queued runs in this process. */
 export async function startWorking(runtime: Runtime, options: RuntimeOptions): Promise<string> {
@@ -106,11 +119,15 @@ export async function startWorking(runtime: Runtime, options: RuntimeOptions): P
         ...DEFAULT_RETENTION,
         ...options.retention,
       }),
-      ...operations.handlers,
     },
-    // Monitors and deliveries wait on the network, not the CPU: more slots than runs alone would need.
     { concurrency: options.concurrency ?? 8, workerId },
   );
+  // Monitors and deliveries wait on the network, not the CPU: many more slots than runs. Its own worker id, as
+  // a restarted worker releases what its predecessor of the same id held.
+  await runtime.opsJobs.start(operations.handlers, {
+    concurrency: options.opsConcurrency ?? DEFAULT_OPS_CONCURRENCY,
+    workerId: `${workerId}:ops`,
+  });
   await scheduleRetention(runtime.jobs);
   await operations.afterStart();
   return workerId;

@@ -21,6 +21,8 @@ export interface MonitorRecord {
   expectedVersion?: number;
   /** When the monitor runs next (ms), kept with the state. */
   nextAt?: number;
+  /** The sample is already stored (a state write retried after a conflict): only the state is written. */
+  sampleStored?: boolean;
 }
 
 /** A state write refused because another writer got there first: reload it, re-apply the sample. */

@@ -125,14 +125,15 @@ export function sampleListQuery(db: StoreContext['db'], filter: SampleFilter, li
 export function monitorRepository(ctx: StoreContext) {
   return {
     /**
-     * Stores a batch of executions in ONE transaction: every sample, the roll-ups they add to (an additive
-     * upsert) and the states given. A state whose `expectedVersion` no longer holds is not written and is
+     * Stores a batch of executions in ONE transaction: every sample (but those marked sampleStored), the
+     * roll-ups they add to (an additive upsert) and the states given. A state whose `expectedVersion` no longer holds is not written and is
      * reported in `conflicts` (its sample is stored: it happened). Not audited.
      */
     async record(batch: readonly MonitorRecord[]): Promise<{ stored: number; conflicts: StateConflict[] }> {
       if (batch.length === 0) return { stored: 0, conflicts: [] };
-      const samples = batch.map((r) => sampleRow(r.onboardingId, r.sample));
-      const rollups = rollupRows(batch);
+      const fresh = batch.filter((r) => r.sampleStored !== true);
+      const samples = fresh.map((r) => sampleRow(r.onboardingId, r.sample));
+      const rollups = rollupRows(fresh);
       const now = ctx.now().toISOString();
       const conflicts = await ctx.db.transaction().execute(async (trx) => {
         for (let i = 0; i < samples.length; i += CHUNK)
@@ -140,7 +141,7 @@ export function monitorRepository(ctx: StoreContext) {
             .insertInto('monitor_samples')
             .values(samples.slice(i, i + CHUNK))
             .execute();
-        await upsertRollups(trx, rollups);
+        if (rollups.length > 0) await upsertRollups(trx, rollups);
         return writeStates(trx, now, batch);
       });
       return { stored: samples.length, conflicts };

@@ -166,6 +166,45 @@ export function describeJobQueueContract(label: string, setup: () => Promise<Con
       await q.stop();
     });
 
+    test('a job that repeats runs again under its key; a removal or a newer add while it runs wins', async () => {
+      const q = queue();
+      const name = uniqueName('repeat');
+      const runs: { key: string; n: number }[] = [];
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await q.start(
+        {
+          [name]: async (job) => {
+            const p = job.payload as { key: string; n: number; hold?: boolean };
+            runs.push({ key: p.key, n: p.n });
+            if (p.hold) await gate;
+            // Each job asks for three runs in all.
+            if (p.n < 3)
+              return { repeat: { runAt: new Date(Date.now() + 20), payload: { key: p.key, n: p.n + 1 } } };
+          },
+        },
+        { concurrency: 4 },
+      );
+      await q.add(name, { key: 'plain', n: 1 }, { key: 'repeat:plain' });
+      // Removed while running: it does not come back.
+      await q.add(name, { key: 'removed', n: 1, hold: true }, { key: 'repeat:removed' });
+      // Replaced while running by a newer add: the newer job runs (n 10, no repeat), the old repeat is dropped.
+      await q.add(name, { key: 'replaced', n: 1, hold: true }, { key: 'repeat:replaced' });
+      await waitFor(() => runs.filter((r) => r.n === 1).length === 3, 'the three first runs');
+      assert.equal(await q.remove('repeat:removed'), true);
+      await q.add(name, { key: 'replaced', n: 10 }, { key: 'repeat:replaced' });
+      release();
+      await waitFor(() => runs.filter((r) => r.key === 'plain').length === 3, 'three runs of the plain job');
+      await sleep(300);
+      const of = (key: string) => runs.filter((r) => r.key === key).map((r) => r.n);
+      assert.deepEqual(of('plain'), [1, 2, 3]);
+      assert.deepEqual(of('removed'), [1]);
+      assert.deepEqual(of('replaced'), [1, 10]);
+      await q.stop();
+    });
+
     test('a failing job is retried with exponential backoff and attempt numbers', async (t) => {
       const q = queue();
       const events = record(q);

@@ -12,8 +12,10 @@ test('tuning flags become runtime options; bad values name their flag', () => {
       evidenceRetention: '30',
       eventRetention: '0',
       freshness: '2d',
+      opsConcurrency: '64',
     }),
     {
+      opsConcurrency: 64,
       config: { staleRunMs: 20_000, defaultFreshnessMs: 172_800_000 },
       jobLeaseMs: 10_000,
       retention: { evidenceDays: 30, runEventsDays: 0 },
@@ -25,4 +27,6 @@ test('tuning flags become runtime options; bad values name their flag', () => {
   );
   assert.throws(() => tuning({ jobLease: 'soon' }), /--job-lease/);
   assert.throws(() => tuning({ evidenceRetention: '-1' }), /--evidence-retention/);
+  assert.throws(() => tuning({ opsConcurrency: '0' }), /--ops-concurrency/);
+  assert.throws(() => tuning({ opsConcurrency: '2.5' }), /--ops-concurrency/);
 });

@@ -10,6 +10,7 @@ export interface TuningFlags {
   evidenceRetention?: string;
   eventRetention?: string;
   freshness?: string;
+  opsConcurrency?: string;
 }
 
 /** Adds the tuning flags to a command. */
@@ -20,13 +21,20 @@ export function tuningOptions(command: Command): Command {
     .option('--evidence-retention <days>', 'evidence bodies kept this many days (default 90)')
     .option('--event-retention <days>', 'live run events kept this many days (default 30)')
     .option(
+      '--ops-concurrency <n>',
+      'operations jobs (monitor executions, escalation timers, deliveries, actions) at once (default 32)',
+    )
+    .option(
       '--freshness <duration>',
       "gates: a run's evidence counts this long unless the stage says (default 7d)",
     );
 }
 
 /** The runtime options the tuning flags set; a bad value is an InputError naming the flag. */
-export function tuning(flags: TuningFlags): Pick<RuntimeOptions, 'jobLeaseMs' | 'retention'> & {
+export function tuning(flags: TuningFlags): Pick<
+  RuntimeOptions,
+  'jobLeaseMs' | 'retention' | 'opsConcurrency'
+> & {
   config: { staleRunMs?: number; defaultFreshnessMs?: number };
 } {
   const duration = (flag: string, value: string | undefined) => {
@@ -56,7 +64,14 @@ export function tuning(flags: TuningFlags): Pick<RuntimeOptions, 'jobLeaseMs' | 
   const defaultFreshnessMs = duration('freshness', flags.freshness);
   const evidenceDays = days('evidence-retention', flags.evidenceRetention);
   const runEventsDays = days('event-retention', flags.eventRetention);
+  const opsConcurrency = flags.opsConcurrency === undefined ? undefined : Number(flags.opsConcurrency);
+  if (
+    opsConcurrency !== undefined &&
+    !(Number.isInteger(opsConcurrency) && opsConcurrency >= 1 && opsConcurrency <= 1000)
+  )
+    throw new InputError('cli.bad-concurrency', '--ops-concurrency: expected a whole number from 1 to 1000');
   return {
+    ...(opsConcurrency !== undefined && { opsConcurrency }),
     config: {
       ...(staleRunMs !== undefined && { staleRunMs }),
       ...(defaultFreshnessMs !== undefined && { defaultFreshnessMs }),

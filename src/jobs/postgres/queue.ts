@@ -301,7 +301,7 @@ class PostgresJobQueue implements JobQueue {
           startedAt: new Date(startedAt),
         });
         try {
-          await handler({
+          const outcome = await handler({
             id: String(job.id),
             name,
             payload: (payload as StoredPayload | null)?.v ?? null,
@@ -309,6 +309,7 @@ class PostgresJobQueue implements JobQueue {
             maxAttempts: job.max_attempts,
             signal: controller.signal,
           });
+          if (outcome?.repeat && !active.abandoned) await this.#repeat(job, name, outcome.repeat);
           if (!active.abandoned)
             this.#events.emit('job:completed', { ...base, durationMs: Date.now() - startedAt });
         } catch (error) {
@@ -321,6 +322,24 @@ class PostgresJobQueue implements JobQueue {
       };
     }
     return tasks;
+  }
+
+  /**
+   * graphile-worker deletes a job once its task returns, so a repeat is a new job under the same key — added only
+   * while this job still holds the key (not removed, not replaced by a newer add, which then stands).
+   */
+  async #repeat(job: Job, name: string, repeat: { runAt: Date; payload: unknown }): Promise<void> {
+    if (!job.key) return;
+    const { rows } = await this.#requirePool().query<{ key: string | null }>(
+      `select key from ${quoteIdent(this.#schema)}.jobs where id = $1`,
+      [job.id],
+    );
+    if (rows[0]?.key !== job.key) return;
+    await this.add(name, repeat.payload, {
+      key: job.key,
+      runAt: repeat.runAt,
+      maxAttempts: job.max_attempts,
+    });
   }
 
   #followUp(work: Promise<void>): void {

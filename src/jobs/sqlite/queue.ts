@@ -24,6 +24,7 @@ import type {
   JobEventMap,
   JobEventName,
   JobHandlers,
+  JobOutcome,
   JobQueue,
   StartOptions,
   StopOptions,
@@ -54,6 +55,13 @@ interface Running {
   abandoned: boolean;
 }
 
+/**
+ * Queue objects of this process by database file: an add through one wakes the others at once (another process
+ * sharing the file is noticed on the sweep). A process may run two lanes on one file, e.g. stage runs and
+ * operations with their own concurrency.
+ */
+const SIBLINGS = new Map<string, Set<SqliteJobQueue>>();
+
 /** Opens (or adopts) the database and returns the embedded queue; the tables are migrated at once. */
 export function createSqliteJobQueue(options: SqliteJobQueueOptions): JobQueue {
   return new SqliteJobQueue(options);
@@ -63,6 +71,7 @@ class SqliteJobQueue implements JobQueue {
   readonly kind = 'sqlite' as const;
   readonly #db: Database;
   readonly #ownsDb: boolean;
+  readonly #file: string;
   readonly #sql: JobStatements;
   readonly #events = new JobEvents();
   readonly #leaseMs: number;
@@ -98,6 +107,15 @@ class SqliteJobQueue implements JobQueue {
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     migrateJobTables(this.#db);
     this.#sql = prepareStatements(this.#db);
+    this.#file = this.#db.name;
+    const siblings = SIBLINGS.get(this.#file) ?? new Set();
+    siblings.add(this);
+    SIBLINGS.set(this.#file, siblings);
+  }
+
+  /** Looks for work in every queue object of this process on the same file (the job may be theirs). */
+  #wakeAll(): void {
+    for (const queue of SIBLINGS.get(this.#file) ?? [this]) queue.#schedulePump();
   }
 
   async add(name: string, payload: unknown, options: AddJobOptions = {}): Promise<AddedJob> {
@@ -129,7 +147,7 @@ class SqliteJobQueue implements JobQueue {
       return { id: String(row?.id), name, key: job.key, runAt: new Date(runAt) };
     });
     const added = write.immediate();
-    this.#schedulePump();
+    this.#wakeAll();
     return added;
   }
 
@@ -144,7 +162,7 @@ class SqliteJobQueue implements JobQueue {
       return true;
     });
     const result = removed.immediate();
-    this.#schedulePump();
+    this.#wakeAll();
     return result;
   }
 
@@ -206,6 +224,8 @@ class SqliteJobQueue implements JobQueue {
     if (this.#state === 'closed') return;
     await this.stop(options);
     this.#state = 'closed';
+    SIBLINGS.get(this.#file)?.delete(this);
+    if (SIBLINGS.get(this.#file)?.size === 0) SIBLINGS.delete(this.#file);
     if (this.#ownsDb) this.#db.close();
   }
 
@@ -223,31 +243,30 @@ class SqliteJobQueue implements JobQueue {
     });
   }
 
-  /** Claims due jobs up to the concurrency, then arms the timer for the next one. */
+  /** Claims due jobs up to the concurrency (one statement for all free slots), then arms the timer for the next one. */
   #pump(): void {
     if (this.#state !== 'running') return;
     this.#clearTimer();
     const ok = this.#guard(() => {
-      while (this.#active.size < this.#concurrency) {
-        const next = this.#sql.nextDue.get(this.#names);
-        if (!next) return;
-        const now = Date.now();
-        if (next.run_at > now) {
-          this.#armTimer(next.run_at - now);
-          return;
-        }
-        const row = this.#sql.claim.get(
-          this.#workerId,
-          this.#token,
-          now + this.#leaseMs,
-          now,
-          now,
-          this.#names,
-        );
-        // Another process sharing the file took it between the two statements; the sweep will look again.
-        if (!row) return;
-        this.#run(row);
-      }
+      const free = this.#concurrency - this.#active.size;
+      if (free <= 0) return;
+      const now = Date.now();
+      const rows = this.#sql.claim.all(
+        this.#workerId,
+        this.#token,
+        now + this.#leaseMs,
+        now,
+        now,
+        this.#names,
+        free,
+      );
+      // RETURNING follows no order: run them as they were chosen (priority, then due time).
+      rows.sort((a, b) => a.priority - b.priority || a.run_at - b.run_at || a.id - b.id);
+      for (const row of rows) this.#run(row);
+      if (rows.length === free) return; // every slot taken: the next completion pumps again
+      const next = this.#sql.nextDue.get(this.#names);
+      // A job due already was added by another process sharing the file between the two statements.
+      if (next) this.#armTimer(next.run_at - Date.now());
     });
     // A failing database (locked too long, disk full) is retried on the sweep's rhythm.
     if (!ok) this.#armTimer(this.#pollIntervalMs);
@@ -290,16 +309,18 @@ class SqliteJobQueue implements JobQueue {
     job.done = (async () => {
       let failure: unknown;
       let failed = false;
+      let outcome: JobOutcome | undefined;
       try {
         if (!handler) throw new GangwayError('jobs.no-handler', `no handler for job "${row.name}"`);
-        await handler({
-          id,
-          name: row.name,
-          payload: JSON.parse(row.payload) as unknown,
-          attempt: row.attempts,
-          maxAttempts: row.max_attempts,
-          signal: controller.signal,
-        });
+        outcome =
+          (await handler({
+            id,
+            name: row.name,
+            payload: JSON.parse(row.payload) as unknown,
+            attempt: row.attempts,
+            maxAttempts: row.max_attempts,
+            signal: controller.signal,
+          })) ?? undefined;
       } catch (error) {
         failed = true;
         failure = error;
@@ -308,7 +329,7 @@ class SqliteJobQueue implements JobQueue {
       this.#active.delete(row.id);
       if (failed) this.#recordFailure(row, failure, workerId);
       else {
-        this.#guard(() => this.#sql.complete.run(row.id, this.#token));
+        this.#guard(() => this.#finish(row.id, outcome));
         this.#events.emit('job:completed', {
           id,
           name: row.name,
@@ -319,6 +340,17 @@ class SqliteJobQueue implements JobQueue {
       }
       this.#schedulePump();
     })();
+  }
+
+  /** Deletes a completed job, or re-arms it in place when it repeats and still holds its key. */
+  #finish(id: number, outcome: JobOutcome | undefined): void {
+    const repeat = outcome?.repeat;
+    if (repeat) {
+      const payload = JSON.stringify(repeat.payload ?? null);
+      const now = Date.now();
+      if (this.#sql.repeat.run(repeat.runAt.getTime(), payload, now, id, this.#token).changes > 0) return;
+    }
+    this.#sql.complete.run(id, this.#token);
   }
 
   #recordFailure(row: ClaimedRow, failure: unknown, workerId: string): void {

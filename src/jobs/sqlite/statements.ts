@@ -9,6 +9,7 @@ export interface ClaimedRow {
   run_at: number;
   attempts: number;
   max_attempts: number;
+  priority: number;
 }
 
 /** The fields of a keyed job that decide how an add with the same key behaves. */
@@ -29,7 +30,8 @@ export interface JobStatements {
   stopRetrying: Statement<[number, number]>;
   releaseWorker: Statement<[string]>;
   releaseExpired: Statement<[number]>;
-  claim: Statement<[string, string, number, number, number, string], ClaimedRow>;
+  claim: Statement<[string, string, number, number, number, string, number], ClaimedRow>;
+  repeat: Statement<[number, string, number, number, string]>;
   nextDue: Statement<[string], { run_at: number }>;
   complete: Statement<[number, string]>;
   retry: Statement<[number, string, number, number, string]>;
@@ -61,17 +63,22 @@ export function prepareStatements(db: Database): JobStatements {
     releaseExpired: db.prepare(
       `update job_queue set ${unlock} where locked_by is not null and locked_until < ?`,
     ),
-    // One statement claims the next due job, so two processes sharing the file never take the same one.
-    // The planner would otherwise pick the run_at index and sort every due job by priority: with a
-    // backlog that is quadratic. The pump calls this only when nextDue says a job is due.
+    // One statement claims the next due jobs (up to the free slots), so two processes sharing the file never
+    // take the same one. The planner would otherwise pick the run_at index and sort every due job by priority:
+    // with a backlog that is quadratic.
     claim: db.prepare(
       `update job_queue set locked_by = ?, lock_token = ?, locked_until = ?, attempts = attempts + 1,
          updated_at = ?
-       where id = (select id from job_queue indexed by job_queue_due
-                   where locked_by is null and failed_at is null and run_at <= ?
-                     and name in (select value from json_each(?))
-                   order by priority, run_at, id limit 1)
-       returning id, name, payload, run_at, attempts, max_attempts`,
+       where id in (select id from job_queue indexed by job_queue_due
+                    where locked_by is null and failed_at is null and run_at <= ?
+                      and name in (select value from json_each(?))
+                    order by priority, run_at, id limit ?)
+       returning id, name, payload, run_at, attempts, max_attempts, priority`,
+    ),
+    // A job that repeats is re-armed in place while it still holds its key (see JobOutcome.repeat).
+    repeat: db.prepare(
+      `update job_queue set ${unlock}, run_at = ?, payload = ?, attempts = 0, last_error = null, updated_at = ?
+       where id = ? and lock_token = ? and key is not null`,
     ),
     nextDue: db.prepare(
       `select run_at from job_queue

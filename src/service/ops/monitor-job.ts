@@ -2,10 +2,11 @@ import { GangwayError } from '../../core/errors.js';
 import { type DetectorStates, evaluateDetectors } from '../../core/ops/detectors/index.js';
 import type { MonitorConfig, Signal } from '../../core/ops/types.js';
 import type { JobHandler, JobQueue } from '../../jobs/index.js';
-import type { Onboarding, Store } from '../../store/index.js';
+import type { MonitorRecord, Onboarding, Store } from '../../store/index.js';
 import type { LoadedVersion, PlaybookVersions } from '../playbooks.js';
 import { applySignal, type IncidentDeps } from './incident-engine.js';
 import type { MonitorExecutor } from './monitor-exec.js';
+import { MonitorRecorder } from './monitor-recorder.js';
 
 export const MONITOR_JOB = 'monitor';
 
@@ -25,6 +26,8 @@ export interface MonitorJobDeps extends IncidentDeps {
   random?: () => number;
   /** Called after every execution with its lag (ms), for metrics and the bench. */
   onExecuted?: (info: { onboardingId: string; monitorId: string; lagMs: number; outcome: string }) => void;
+  /** Called when an execution could not be stored (its sample is lost; the monitor runs on). */
+  onError?: (error: unknown) => void;
 }
 
 /** The job key of an onboarding's monitor: one pending execution per monitor. */
@@ -38,42 +41,86 @@ export function nextDue(monitor: MonitorConfig, due: number, now: number, random
   return base + Math.floor(random() * monitor.jitterMs);
 }
 
+/** How long a worker trusts what it read about an onboarding (its row and its monitoring switch). */
+export const ONBOARDING_TTL_MS = 1_000;
+/** Detector states kept in memory at most (one per monitor this worker has run). */
+const MAX_CACHED_STATES = 100_000;
+
+interface CachedState {
+  version: number;
+  state: DetectorStates;
+}
+
 /**
- * The job that executes one monitor of one onboarding: it schedules its own next execution first (so a
- * crash loses at most this sample, never the schedule), runs the check, feeds the sample to the
- * playbook's detectors, stores sample and detector state in one write, and turns signals into incidents.
- * A monitor whose onboarding is no longer monitored, or that its playbook version no longer declares,
- * stops by not re-scheduling itself.
+ * The job that executes one monitor of one onboarding: it runs the check, feeds the sample to the playbook's
+ * detectors, stores sample and detector state (group-committed with the executions finishing alongside), turns
+ * signals into incidents, and asks the queue to run it again at the next due time under the same key. A
+ * monitor whose onboarding is no longer monitored, or that its playbook version no longer declares, stops by
+ * not repeating.
+ *
+ * Hot-path reads are cached per worker: the onboarding and its switch for ONBOARDING_TTL_MS (switching
+ * monitoring off stops a monitor within that time, plus one execution), and each monitor's detector state
+ * with its version — a version that moved on (a re-run, another worker) is a refused write, after which the
+ * state is read again and the sample re-applied, so a stale cache never loses or duplicates a signal.
  */
 export function monitorHandler(deps: MonitorJobDeps): JobHandler {
   const random = deps.random ?? Math.random;
+  const recorder = new MonitorRecorder(deps.store);
+  const states = new Map<string, CachedState>();
+  const onboardings = new Map<string, { at: number; onboarding: Onboarding | undefined }>();
+  const lookup = async (id: string): Promise<Onboarding | undefined> => {
+    const now = deps.now();
+    const hit = onboardings.get(id);
+    if (hit && now - hit.at < ONBOARDING_TTL_MS) return hit.onboarding;
+    const row = await deps.store.onboardings.get(id);
+    const onboarding = row && (await deps.store.monitoring.enabled(row.id)) ? row : undefined;
+    onboardings.set(id, { at: now, onboarding });
+    return onboarding;
+  };
+  const cache = { states, recorder };
   return async ({ payload, signal }) => {
     const p = payload as Partial<MonitorPayload> | null;
     if (typeof p?.onboardingId !== 'string' || typeof p.monitorId !== 'string' || typeof p.due !== 'number')
       throw new GangwayError('job.payload', 'a monitor job names no onboardingId, monitorId and due');
     const startedAt = deps.now();
-    const onboarding = await deps.store.onboardings.get(p.onboardingId);
-    if (!onboarding || !(await deps.store.monitoring.enabled(onboarding.id))) return;
+    const onboarding = await lookup(p.onboardingId);
+    if (!onboarding) return;
     const loaded = await deps.versions.get(onboarding.playbookVersionId);
     const monitor = loaded.playbook.ops.monitors.find((m) => m.id === p.monitorId);
     if (!monitor) return;
     try {
-      await execute(deps, onboarding, loaded, monitor, signal, startedAt - p.due);
-    } finally {
-      // Scheduled after the execution, so a slow target never has two executions of one monitor at once; a
-      // crash before this line leaves the job unfinished, and the queue runs it again after its lease.
-      const next = nextDue(monitor, p.due, deps.now(), random);
-      await deps.jobs.add(
-        MONITOR_JOB,
-        { onboardingId: onboarding.id, monitorId: monitor.id, due: next },
-        { runAt: new Date(next), key: monitorJobKey(onboarding.id, monitor.id) },
-      );
+      await execute(deps, cache, onboarding, loaded, monitor, signal, startedAt - p.due);
+    } catch (error) {
+      // This sample is lost (the store failed); the schedule is not: a failed job would be retried with backoff,
+      // and after its last attempt the monitor would stop for good.
+      states.delete(stateKey(onboarding.id, monitor.id));
+      deps.onError?.(error);
     }
+    const next = nextDue(monitor, p.due, deps.now(), random);
+    if (states.size > MAX_CACHED_STATES) states.clear();
+    return {
+      repeat: {
+        runAt: new Date(next),
+        payload: { onboardingId: onboarding.id, monitorId: monitor.id, due: next },
+      },
+    };
   };
+}
+
+const stateKey = (onboardingId: string, monitorId: string) => `${onboardingId}\u0000${monitorId}`;
+
+async function readState(
+  deps: MonitorJobDeps,
+  onboardingId: string,
+  monitorId: string,
+): Promise<CachedState> {
+  const stored = await deps.store.monitors.state(onboardingId, monitorId);
+  return { version: stored?.version ?? 0, state: (stored?.state ?? {}) as DetectorStates };
 }
 
 async function execute(
   deps: MonitorJobDeps,
+  cache: { states: Map<string, CachedState>; recorder: MonitorRecorder },
   onboarding: Onboarding,
   loaded: LoadedVersion,
   monitor: MonitorConfig,
@@ -84,14 +131,32 @@ async function execute(
   const detectors = loaded.playbook.ops.detectors.filter(
     (d) => d.monitors.length === 0 || d.monitors.includes(monitor.id),
   );
-  const stored = await deps.store.monitors.state(onboarding.id, monitor.id);
-  const before = (stored?.state ?? {}) as DetectorStates;
-  const { states, signals } = evaluateDetectors(detectors, before, sample, sample.at);
-  const { conflicts } = await deps.store.monitors.record([
-    { onboardingId: onboarding.id, sample, state: states, expectedVersion: stored?.version ?? 0 },
-  ]);
-  // Another execution of the same monitor wrote first (a re-run action racing the schedule): its signals stand.
-  if (conflicts.length === 0) {
+  const key = stateKey(onboarding.id, monitor.id);
+  let current = cache.states.get(key) ?? (await readState(deps, onboarding.id, monitor.id));
+  let signals: Signal[] = [];
+  // The sample is stored once; a refused state write is retried on the state read again.
+  let record: MonitorRecord = { onboardingId: onboarding.id, sample };
+  for (let attempt = 0; ; attempt++) {
+    // evaluateDetectors updates the states in place: work on a copy, the cache keeps the written version.
+    const before = structuredClone(current.state);
+    const evaluated = evaluateDetectors(detectors, before, sample, sample.at);
+    const conflict = await cache.recorder.record({
+      ...record,
+      state: evaluated.states,
+      expectedVersion: current.version,
+    });
+    if (!conflict) {
+      cache.states.set(key, { version: current.version + 1, state: evaluated.states });
+      signals = evaluated.signals;
+      break;
+    }
+    cache.states.delete(key);
+    // Two refusals in a row: another writer is running this monitor right now; its signals stand.
+    if (attempt === 1) break;
+    current = await readState(deps, onboarding.id, monitor.id);
+    record = { ...record, sampleStored: true };
+  }
+  if (signals.length > 0) {
     const scope = {
       onboardingId: onboarding.id,
       partnerId: onboarding.partnerId,
