@@ -1,4 +1,4 @@
-import type { Incident, IncidentEvent, Store } from '../../store/index.js';
+import type { Delivery, Incident, IncidentEvent, Store } from '../../store/index.js';
 
 /** A notification as the incident's timeline recorded it (sent, or failed for good). */
 export interface ObservedNotification {
@@ -17,6 +17,8 @@ export interface IncidentView {
   incident: Incident;
   timeline: IncidentEvent[];
   notifications: ObservedNotification[];
+  /** Delivery states (a skipped or retrying delivery has no timeline event: its state says why). */
+  deliveries: Delivery[];
 }
 
 /** Polls `probe` every 50 ms until it answers, or `deadline` (epoch ms) passes (undefined then). */
@@ -38,7 +40,8 @@ export async function viewIncident(store: Store, onboardingId: string): Promise<
   const incident = (await store.incidents.list({ onboardingId, limit: 1 })).items[0];
   if (!incident) return undefined;
   const timeline = await store.incidents.timeline(incident.id);
-  return { incident, timeline, notifications: notificationsOf(timeline) };
+  const deliveries = await store.deliveries.list(incident.id);
+  return { incident, timeline, notifications: notificationsOf(timeline), deliveries };
 }
 
 /** Notifications from timeline events; round and level are read from the delivery key (id:cycle:event:round:level:target). */

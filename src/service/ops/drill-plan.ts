@@ -118,7 +118,9 @@ export function planDrill(playbook: Playbook, options: PlanOptions): DrillPlan {
       `--escalate: the escalation policy of ${detector.severity} has a single level; declare a second one with after:`,
     );
   }
-  const interval = Math.max(...monitors.map((m) => scaled(m.everyMs, speed) + scaled(m.jitterMs, speed)));
+  const interval = Math.max(
+    ...monitors.map((m) => scaledEvery(m.everyMs, speed) + scaled(m.jitterMs, speed)),
+  );
   const injectedMs = fault.via === 'proxy' ? Math.max(0, ...fault.faults.map(delayOf)) : 0;
   return {
     scenario: options.scenario,
@@ -142,9 +144,14 @@ export function planDrill(playbook: Playbook, options: PlanOptions): DrillPlan {
   };
 }
 
-/** A duration divided by the drill's speed (monitor intervals stay ≥ 100 ms, the schema's floor). */
+/** A duration divided by the drill's speed. */
 export function scaled(ms: number, speed: number): number {
   return Math.round(ms / speed);
+}
+
+/** A monitor interval divided by the speed, never under the 100 ms a monitor may run at. */
+export function scaledEvery(everyMs: number, speed: number): number {
+  return Math.max(100, scaled(everyMs, speed));
 }
 
 function findDetector(playbook: Playbook, id: string, where: string): DetectorConfig {

@@ -1,10 +1,7 @@
 import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { GangwayError } from '../../core/errors.js';
 import type { Playbook } from '../../playbook/schema.js';
-import { type DrillPlan, scaled } from './drill-plan.js';
-
-/** A monitor runs at most this often (the playbook schema's floor). */
-const MIN_EVERY_MS = 100;
+import { type DrillPlan, scaled, scaledEvery } from './drill-plan.js';
 
 export interface DrillTextOptions {
   /** The fault proxy's URL: the environment's baseUrl is pointed at it (proxy faults only). */
@@ -40,7 +37,7 @@ export function drillPlaybookText(
     if (!monitor || !kept.has(monitor.id) || !isMap(node)) return false;
     const map = node as YAMLMap;
     map.set('environment', plan.environment);
-    map.set('every', ms(Math.max(MIN_EVERY_MS, scaled(monitor.everyMs, speed))));
+    map.set('every', ms(scaledEvery(monitor.everyMs, speed)));
     map.set('jitter', ms(scaled(monitor.jitterMs, speed)));
     // Not scaled: the target's answers take as long as they take (the default was `every`, at most 5m).
     map.set('timeout', ms(monitor.check.timeoutMs));

@@ -1,3 +1,4 @@
+import type { Delivery } from '../../store/index.js';
 import type { DrillRun } from './drill.js';
 import type { ObservedNotification } from './drill-observe.js';
 
@@ -62,7 +63,7 @@ export function scoreDrill(run: DrillRun): DrillScore {
   });
   const notes = run.view?.notifications ?? [];
   const level1 = plan.policy?.levels[0]?.notify ?? [];
-  out.push(notified(level1, notes, triggeredAt, t.notifyMs));
+  out.push(notified(level1, notes, run.view?.deliveries ?? [], triggeredAt, t.notifyMs));
   if (t.escalateMs !== undefined) {
     const level2 = plan.policy?.levels[1]?.notify ?? [];
     out.push(escalated(level2, notes, triggeredAt, t.escalateMs, t.toleranceMs));
@@ -80,6 +81,7 @@ export function scoreDrill(run: DrillRun): DrillScore {
     target: `≤ ${seconds(t.recoverMs)}`,
     measured: recoverMs === undefined ? 'not recovered' : seconds(recoverMs),
     pass: recoverMs !== undefined && recoverMs <= t.recoverMs && (resolved || !plan.detector.autoResolve),
+    ...(run.clearError && { detail: `the fault could not be cleared: ${run.clearError}` }),
   });
   const keys = [
     ...notes.filter((n) => n.ok).map((n) => n.deliveryKey),
@@ -116,6 +118,7 @@ export function scoreDrill(run: DrillRun): DrillScore {
 function notified(
   targets: readonly string[],
   notes: readonly ObservedNotification[],
+  deliveries: readonly Delivery[],
   triggeredAt: number | undefined,
   targetMs: number,
 ): Expectation {
@@ -132,7 +135,10 @@ function notified(
   const failed = firsts.filter((n) => n && !n.ok);
   const slowest = Math.max(0, ...firsts.map((n) => (n ? n.at - triggeredAt : 0)));
   const problems = [
-    ...missing.map((m) => `${m}: no delivery`),
+    ...missing.map((m) => {
+      const d = deliveries.find((x) => x.notifier === m && x.event === 'triggered');
+      return `${m}: ${d ? `${d.status}${d.lastError ? ` (${d.lastError})` : ''}` : 'no delivery'}`;
+    }),
     ...failed.map((n) => `${n?.notifier}: ${n?.message}`),
   ];
   return {
@@ -158,21 +164,24 @@ function escalated(
   if (triggeredAt === undefined) return { ...base, measured: 'no incident', pass: false };
   const level2 = notes.filter((n) => n.event === 'escalated' && n.level === 2 && n.round === 1);
   const problems: string[] = [];
-  let worst = 0;
+  const offsets: number[] = [];
   for (const name of targets) {
     const mine = level2.filter((n) => n.notifier === name);
-    if (mine.length === 0) problems.push(`${name}: not notified`);
+    const first = mine[0];
+    if (!first) problems.push(`${name}: not notified`);
+    else if (!first.ok) problems.push(`${name}: ${first.message}`);
+    else offsets.push(first.at - triggeredAt);
     if (mine.length > 1) problems.push(`${name}: notified ${mine.length} times`);
-    if (mine[0] && !mine[0].ok) problems.push(`${name}: ${mine[0].message}`);
-    const off = mine[0] ? mine[0].at - triggeredAt : undefined;
-    if (off !== undefined && Math.abs(off - dueMs) > Math.abs(worst - dueMs)) worst = off;
-    if (off !== undefined && worst === 0) worst = off;
   }
-  const seen = level2.length > 0;
+  // The delivery furthest from the deadline is the one judged.
+  const worst = offsets.reduce<number | undefined>(
+    (w, o) => (w === undefined || Math.abs(o - dueMs) > Math.abs(w - dueMs) ? o : w),
+    undefined,
+  );
   return {
     ...base,
-    measured: seen ? seconds(worst) : 'not notified',
-    pass: problems.length === 0 && seen && Math.abs(worst - dueMs) <= toleranceMs,
+    measured: worst === undefined ? 'not notified' : seconds(worst),
+    pass: problems.length === 0 && worst !== undefined && Math.abs(worst - dueMs) <= toleranceMs,
     ...(problems.length > 0 && { detail: problems.join('; ') }),
   };
 }

@@ -49,6 +49,8 @@ export interface DrillRun {
   captured?: CapturedDelivery[];
   /** Why the drill stopped early (fault switch unreachable, ...), scored as a failure. */
   problem?: string;
+  /** The fault could not be cleared (the switch refused): the environment may still be faulted. */
+  clearError?: string;
 }
 
 const DRILL = 'drill';
@@ -144,7 +146,12 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
       cleared = true;
       run.clearedAt = Date.now();
       log('clearing the fault');
-      await setFaults(false);
+      try {
+        await setFaults(false);
+      } catch (error) {
+        run.clearError = errorMessage(error);
+        log(`the fault could not be cleared: ${run.clearError}`);
+      }
     };
     cleanup.push(() => clear());
     await observe(run, runtime, deps, onboardingId, options, clear, capture);
