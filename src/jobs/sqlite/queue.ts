@@ -248,22 +248,34 @@ class SqliteJobQueue implements JobQueue {
     if (this.#state !== 'running') return;
     this.#clearTimer();
     const ok = this.#guard(() => {
-      const free = this.#concurrency - this.#active.size;
+      let free = this.#concurrency - this.#active.size;
       if (free <= 0) return;
       const now = Date.now();
-      const rows = this.#sql.claim.all(
-        this.#workerId,
-        this.#token,
-        now + this.#leaseMs,
-        now,
-        now,
-        this.#names,
-        free,
-      );
-      // RETURNING follows no order: run them as they were chosen (priority, then due time).
-      rows.sort((a, b) => a.priority - b.priority || a.run_at - b.run_at || a.id - b.id);
-      for (const row of rows) this.#run(row);
-      if (rows.length === free) return; // every slot taken: the next completion pumps again
+      // A read first: an empty claim is still a write transaction, and most pumps find nothing due yet.
+      const first = this.#sql.nextDue.get(this.#names);
+      if (!first) return;
+      if (first.run_at > now) {
+        this.#armTimer(first.run_at - now);
+        return;
+      }
+      // Smaller priorities first; within one, by due time (RETURNING follows no order: sorted here).
+      for (let p = this.#sql.nextPriority.get(Number.MIN_SAFE_INTEGER); p && free > 0; ) {
+        const rows = this.#sql.claim.all(
+          this.#workerId,
+          this.#token,
+          now + this.#leaseMs,
+          now,
+          p.priority,
+          now,
+          this.#names,
+          free,
+        );
+        rows.sort((a, b) => a.run_at - b.run_at || a.id - b.id);
+        for (const row of rows) this.#run(row);
+        free -= rows.length;
+        p = this.#sql.nextPriority.get(p.priority);
+      }
+      if (free === 0) return; // every slot taken: the next completion pumps again
       const next = this.#sql.nextDue.get(this.#names);
       // A job due already was added by another process sharing the file between the two statements.
       if (next) this.#armTimer(next.run_at - Date.now());

@@ -30,7 +30,8 @@ export interface JobStatements {
   stopRetrying: Statement<[number, number]>;
   releaseWorker: Statement<[string]>;
   releaseExpired: Statement<[number]>;
-  claim: Statement<[string, string, number, number, number, string, number], ClaimedRow>;
+  claim: Statement<[string, string, number, number, number, number, string, number], ClaimedRow>;
+  nextPriority: Statement<[number], { priority: number }>;
   repeat: Statement<[number, string, number, number, string]>;
   nextDue: Statement<[string], { run_at: number }>;
   complete: Statement<[number, string]>;
@@ -63,17 +64,25 @@ export function prepareStatements(db: Database): JobStatements {
     releaseExpired: db.prepare(
       `update job_queue set ${unlock} where locked_by is not null and locked_until < ?`,
     ),
-    // One statement claims the next due jobs (up to the free slots), so two processes sharing the file never
-    // take the same one. The planner would otherwise pick the run_at index and sort every due job by priority:
-    // with a backlog that is quadratic.
+    // Claims the due jobs of ONE priority (up to the free slots), so two processes sharing the file never take
+    // the same one. Equality on priority and a range on run_at is a seek into job_queue_due: the scan stops at
+    // the first job not yet due. Without the equality it would walk every pending job of every priority
+    // whenever fewer are due than slots are free (timers and monitors keep thousands pending); on the run_at
+    // index alone it would sort every due job, quadratic with a backlog.
     claim: db.prepare(
       `update job_queue set locked_by = ?, lock_token = ?, locked_until = ?, attempts = attempts + 1,
          updated_at = ?
        where id in (select id from job_queue indexed by job_queue_due
-                    where locked_by is null and failed_at is null and run_at <= ?
+                    where locked_by is null and failed_at is null and priority = ? and run_at <= ?
                       and name in (select value from json_each(?))
-                    order by priority, run_at, id limit ?)
+                    order by run_at, id limit ?)
        returning id, name, payload, run_at, attempts, max_attempts, priority`,
+    ),
+    // The next priority above the given one among pending jobs: a seek, so walking the few priorities in use
+    // costs one lookup each however many jobs wait.
+    nextPriority: db.prepare(
+      `select priority from job_queue indexed by job_queue_due
+       where locked_by is null and failed_at is null and priority > ? order by priority limit 1`,
     ),
     // A job that repeats is re-armed in place while it still holds its key (see JobOutcome.repeat).
     repeat: db.prepare(

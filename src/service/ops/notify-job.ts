@@ -1,4 +1,3 @@
-import type { LookupFunction } from 'node:net';
 import { errorMessage, GangwayError } from '../../core/errors.js';
 import type { IncidentState } from '../../core/ops/incident.js';
 import type { JobHandler } from '../../jobs/index.js';
@@ -13,15 +12,15 @@ import {
 import { resolveValue } from '../../playbook/references.js';
 import { createResolver, mapSecretSource } from '../../playbook/secrets.js';
 import type { Incident } from '../../store/index.js';
-import { partnerSecrets } from '../partner-secrets.js';
 import type { IncidentDeps, NotifyPayload } from './incident-engine.js';
 import type { IncidentLinks } from './links.js';
+import type { NotifyClients } from './notify-clients.js';
 
 export interface NotifyDeps extends IncidentDeps {
   /** Signed acknowledge / resolve / view links for a message (absent: no links). */
   links?: IncidentLinks;
-  /** The outbound address guard for a notifier's hosts (the service's SSRF rule; absent: none). */
-  outbound?: (hosts: string[]) => { lookup: LookupFunction };
+  /** Guarded HTTP agents per notifier hosts and partners' secrets, shared by deliveries. */
+  clients: NotifyClients;
 }
 
 /**
@@ -55,12 +54,12 @@ export function notifyHandler(deps: NotifyDeps): JobHandler {
     const message = await messageFor(deps, incident, p as NotifyPayload);
     try {
       const ref = await deps.store.deliveries.lastRef(incident.id, p.notifier);
-      const hosts = hostsOf(options);
+      const http = deps.clients.httpFor(hostsOf(options));
       const result = await kind.deliver(options, message, {
         signal,
         now: deps.now,
         ...(ref !== undefined && ref !== null && { ref: ref as never }),
-        ...(deps.outbound && { http: { lookup: deps.outbound(hosts).lookup } }),
+        ...(http && { http }),
       });
       if (result.status === 'skipped')
         await deps.store.deliveries.skipped(p.deliveryKey, result.detail ?? 'skipped');
@@ -117,7 +116,7 @@ async function resolveNotifier(deps: NotifyDeps, incident: Incident, name: strin
   const kind = notifierKind(config.type);
   if (!kind) return { skip: `notifier type ${config.type} is not known to this server` };
   const values = incident.partnerId
-    ? await partnerSecrets(deps.store, incident.partnerId)
+    ? await deps.clients.secrets(incident.partnerId)
     : new Map<string, string>();
   const resolver = createResolver(mapSecretSource(values), Object.fromEntries(values));
   try {

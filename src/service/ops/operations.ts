@@ -14,6 +14,7 @@ import {
 import { incidentLinks } from './links.js';
 import { MonitorExecutor } from './monitor-exec.js';
 import { MONITOR_JOB, type MonitorJobDeps, monitorHandler, scheduleMonitors } from './monitor-job.js';
+import { NotifyClients } from './notify-clients.js';
 import { notifyHandler } from './notify-job.js';
 
 export interface OperationsOptions {
@@ -44,6 +45,7 @@ export function startOperations(
   const links = ctx.config.publicUrl
     ? incidentLinks(store, ctx.config.publicUrl, ctx.config.linkTtlMs, now)
     : undefined;
+  const clients = new NotifyClients({ store, now, ...(options.outbound && { outbound: options.outbound }) });
   const handlers: Record<string, JobHandler> = {
     [MONITOR_JOB]: monitorHandler({
       ...incidents,
@@ -51,11 +53,7 @@ export function startOperations(
       ...(options.onExecuted && { onExecuted: options.onExecuted }),
     }),
     [INCIDENT_TIMER_JOB]: incidentTimerHandler(incidents),
-    [NOTIFY_JOB]: notifyHandler({
-      ...incidents,
-      ...(links && { links }),
-      ...(options.outbound && { outbound: options.outbound }),
-    }),
+    [NOTIFY_JOB]: notifyHandler({ ...incidents, ...(links && { links }), clients }),
     [ACTION_JOB]: actionHandler({ ...incidents, ...(options.outbound && { outbound: options.outbound }) }),
   };
   return {
@@ -67,6 +65,9 @@ export function startOperations(
         if (onboarding) await scheduleMonitors(incidents, onboarding).catch(() => undefined);
       }
     },
-    close: () => executor.close(),
+    close: async () => {
+      await executor.close();
+      await clients.close();
+    },
   };
 }
