@@ -222,6 +222,10 @@ describe('operations: expiring certificate → incident → notified → ack →
       'flapped: the certificate expired 1 day(s) ago',
       JSON.stringify(reopened),
     );
+    // The re-open keeps the signal's details, as a trigger does: days left, when the problem was first seen.
+    const reopenedDetails = reopened?.data.details as { daysLeft?: number; firstSeenAt?: number } | undefined;
+    assert.ok((reopenedDetails?.daysLeft ?? 0) < 0, JSON.stringify(reopened?.data));
+    assert.equal(typeof reopenedDetails?.firstSeenAt, 'number');
     sandbox.setFaults([]);
     await until('resolved again', async () =>
       (await incidentStatus(incident.id)) === 'resolved' ? true : undefined,

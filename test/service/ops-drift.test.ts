@@ -251,6 +251,8 @@ describe('operations: schema drift → incident → escalation survives a restar
 
     const report = await api<{ markdown: string }>('GET', `/api/v1/incidents/${incident.id}/report`);
     assert.equal(report.status, 200);
+    // Detection is measured from the first drifting sample (the detector's firstSeenAt) to the trigger.
+    assert.match(report.body.markdown, /\| Detection \| [^|(]+Z \| \d+(\.\d+)?s \| [^|]+ \| met \|/);
     assert.match(report.body.markdown, /\| Acknowledgement \| [^|(]+Z \| \d+s \| 20s \| met \|/);
     assert.match(report.body.markdown, /\| Resolution \| [^|]+Z \| \d+s \| 1m \| met \|/);
     assert.match(report.body.markdown, /escalated \| gangway \| Not acknowledged: level 3/);

@@ -88,6 +88,10 @@ function apply(ctx: Ctx, state: IncidentState, command: IncidentCommand): Incide
           state,
           `detector:${command.signal.detectorId}`,
           `flapped: ${command.signal.summary}`,
+          {
+            signalAt: command.signal.at,
+            details: command.signal.details,
+          },
         );
       return update(ctx, state, command.signal);
     case 'signal':
@@ -258,7 +262,14 @@ function note(ctx: Ctx, state: IncidentState, by: string, text: string): Inciden
 }
 
 /** A new cycle: cleared milestones, escalation from level 1, clocks from now. */
-function reopen(ctx: Ctx, state: IncidentState, by: string, reason: string): IncidentEffect[] {
+function reopen(
+  ctx: Ctx,
+  state: IncidentState,
+  by: string,
+  reason: string,
+  /** The re-triggering signal's time and details (a flap), kept like a trigger's for the report. */
+  signal: Record<string, unknown> = {},
+): IncidentEffect[] {
   // Those told of the resolution (everyone involved) hear that it is back; level 1 is paged again.
   const told = everyoneInvolved(ctx, state);
   state.status = 'triggered';
@@ -274,7 +285,7 @@ function reopen(ctx: Ctx, state: IncidentState, by: string, reason: string): Inc
   // Resolve cancelled every timer; a leftover would belong to the old cycle and must not fire.
   const leftovers = cancelTimers(state, Object.keys(state.timers).sort());
   return [
-    timeline(ctx, 'reopened', by, reason, { cycle: state.cycle }),
+    timeline(ctx, 'reopened', by, reason, { cycle: state.cycle, ...signal }),
     ...leftovers,
     ...firstLevel(ctx, state, 'reopened', told),
   ];

@@ -28,7 +28,10 @@ export async function incidentReport(
     message: e.message,
     data: (e.data ?? {}) as Record<string, unknown>,
   }));
-  const firstBad = timeline.find((e) => e.type === 'triggered')?.data.firstSeenAt;
+  // The report is about the latest cycle: its trigger (or flap re-open) carries the signal's details, where the
+  // detector put the first bad sample's time.
+  const opening = timeline.findLast((e) => e.type === 'triggered' || e.type === 'reopened');
+  const firstBad = (opening?.data.details as Record<string, unknown> | undefined)?.firstSeenAt;
   const record = incidentRecord(incident, playbook, typeof firstBad === 'number' ? firstBad : null);
   const changes = await deps.store.changes.list({
     since: record.triggeredAt - CHANGE_LOOKBACK_MS,
