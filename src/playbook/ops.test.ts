@@ -214,4 +214,21 @@ notifiers:
       );
     }
   });
+
+  test('a drill scenario names a declared detector; a fault switch a declared environment', async () => {
+    const found = await problems(`detectors:
+  - { id: slow, kind: latency-spike, severity: SEV1, threshold: 1s }
+drills:
+  faultSwitches:
+    stagin: { url: "https://sandbox.example/__admin/faults" }
+  scenarios:
+    latency: { detector: slo, fault: { proxy: { type: latency, latency: 2s } } }
+`);
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.match(
+      found[0] ?? '',
+      /^18:5 unknown environment "stagin" \(declared environments: sandbox, production\)/,
+    );
+    assert.match(found[1] ?? '', /^20:26 unknown detector "slo" \(did you mean slow\?\)/);
+  });
 });

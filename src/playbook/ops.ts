@@ -99,8 +99,40 @@ export function analyseOps(input: Input): PlaybookOps | undefined {
     }
     return [normalisePolicy(severity, policy, path, notifierNames, problems)];
   });
+  checkDrills(
+    ops.drills,
+    rawDetectors.map((d) => d.id ?? d.kind),
+    environments,
+    problems,
+  );
   if (problems.length > before) return undefined;
   return { monitors, detectors, severities, escalation, actions, notifiers };
+}
+
+/** A drill scenario names a declared detector; a fault switch belongs to a declared environment. */
+function checkDrills(
+  drills: z.infer<typeof opsSchema>['drills'],
+  detectorIds: string[],
+  environments: string[],
+  problems: Problem[],
+): void {
+  for (const [name, scenario] of Object.entries(drills?.scenarios ?? {})) {
+    if (detectorIds.includes(scenario.detector)) continue;
+    problems.push({
+      path: ['drills', 'scenarios', name, 'detector'],
+      message: `unknown detector "${scenario.detector}"`,
+      hint: declared(scenario.detector, detectorIds, 'detectors'),
+    });
+  }
+  for (const env of Object.keys(drills?.faultSwitches ?? {})) {
+    if (environments.includes(env)) continue;
+    problems.push({
+      path: ['drills', 'faultSwitches', env],
+      at: 'key',
+      message: `unknown environment "${env}"`,
+      hint: declared(env, environments, 'environments'),
+    });
+  }
 }
 
 function unique(

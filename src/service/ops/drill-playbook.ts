@@ -56,6 +56,8 @@ export function drillPlaybookText(
   // A rehearsal calls no rollback / throttle webhook (and a re-run action may name a monitor left out here).
   detector.delete('actions');
   doc.delete('actions');
+  // The copy rehearses one scenario; the others may name detectors it leaves out.
+  doc.delete('drills');
   detectors.items = [detector];
 
   const severities: Record<string, Record<string, string>> = {};
