@@ -3,6 +3,8 @@ import { ApiError, explain, forgetToken, session, storedToken, storeToken } from
 import { h, replace } from './dom.js';
 import { isStaff } from './roles.js';
 import { renderAudit } from './views/audit.js';
+import { renderIncident } from './views/incident.js';
+import { renderIncidents } from './views/incidents.js';
 import { renderMetrics } from './views/metrics.js';
 import { renderOnboarding } from './views/onboarding.js';
 import { renderOnboardings } from './views/onboardings.js';
@@ -24,6 +26,8 @@ const ROUTES = [
   [/^#\/onboardings\/([^/]+)$/, renderOnboarding, 'onboardings'],
   [/^#\/runs\/([^/]+)$/, renderRun, 'onboardings'],
   [/^#\/results\/([^/]+)\/evidence$/, renderEvidence, 'onboardings'],
+  [/^#\/incidents(?:\?[^/]*)?$/, renderIncidents, 'incidents'],
+  [/^#\/incidents\/([^/?]+)$/, renderIncident, 'incidents'],
   [/^#\/metrics$/, renderMetrics, 'metrics'],
   [/^#\/audit$/, renderAudit, 'audit'],
 ];

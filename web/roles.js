@@ -26,3 +26,12 @@ export const canSign = (session, role) =>
 
 /** @param {Session} session */
 export const canAdvance = (session) => isWriter(session);
+
+/** Incident commands (acknowledge, attempt, mitigate, resolve, note, severity, actions, approvals). @param {Session} session */
+export const canCommandIncident = (session) => isWriter(session);
+
+/** Deliveries and change markers are staff reads. @param {Session} session */
+export const canSeeOpsInternals = (session) => isStaff(session);
+
+/** Switching an onboarding's monitoring on or off. @param {Session} session */
+export const canSwitchMonitoring = (session) => isWriter(session);

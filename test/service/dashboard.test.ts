@@ -11,22 +11,12 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { ApiServer } from '../fixtures/apis/server-kit.js';
+import { CHROMIUM, FLAGS, WAIT } from './dashboard-support.js';
 import { NOTES_TOKEN, notesPlaybook, startTestService, type TestService } from './support.js';
 
-const CHROMIUM = process.env.GANGWAY_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const XSS_PARTNER = 'Beta <img src=x onerror="window.__xss=1;alert(1)">';
 const XSS_CHECK = 'Lifecycle <img src=x onerror="window.__xss=2;alert(2)">';
 const XSS_MESSAGE = '<script>window.__xss=3</script> status 500';
-const WAIT = { timeout: 60_000 };
 
 describe('dashboard in Chromium', { timeout: 240_000 }, () => {
   let service: TestService;

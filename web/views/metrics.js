@@ -1,7 +1,9 @@
-// Onboarding figures for governance: time to first success, stage durations, pass rates, open waivers.
+// Onboarding figures for governance: time to first success, stage durations, pass rates, open waivers;
+// then the incidents' figures (ops-metrics.js).
 import { get } from '../api.js';
 import { duration, fact, h, replace, table, when } from '../dom.js';
 import { partnerLabel, partnerNames } from './onboardings.js';
+import { opsMetrics } from './ops-metrics.js';
 
 /** @param {number | null} rate */
 const percent = (rate) => (rate === null ? '—' : `${Math.round(rate * 1000) / 10} %`);
@@ -81,5 +83,6 @@ export async function renderMetrics(ctx) {
       fact('Open', String(m.waivers.open)),
       fact('Expiring within 7 days', String(m.waivers.expiringWithin7Days)),
     ),
+    opsMetrics(m.operations),
   );
 }

@@ -4,6 +4,7 @@ import { all, call, explain, get } from '../api.js';
 import { badge, fact, h, link, replace, table, when } from '../dom.js';
 import { canAdvance, canRun, canSign } from '../roles.js';
 import { showLiveRun } from './live.js';
+import { monitoringSection } from './monitoring.js';
 import { partnerLabel, partnerNames, reasonList } from './onboardings.js';
 
 /** @typedef {import('../app.js').ViewContext} ViewContext */
@@ -298,7 +299,7 @@ export async function renderOnboarding(ctx, id) {
   const data = await load(id, signal);
   if (signal.aborted) return;
   replace(body, build(data));
-  replace(view, notice, live, body);
+  replace(view, notice, live, body, monitoringSection(ctx, id));
 }
 
 /** @param {string} id */
