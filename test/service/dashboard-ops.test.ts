@@ -293,6 +293,46 @@ describe('dashboard operations views in Chromium', { timeout: 240_000 }, () => {
     await helpers.assertClean();
   });
 
+  test('admin: a resolution attempt, a follow-up, mitigate, resolve', async () => {
+    const { page } = browser;
+    await helpers.go(`#/incidents/${ids.acmeOpen}`, '#commands');
+    await page.locator('form[data-command="attempt"] input').fill('restarted the notes pods');
+    await page.locator('form[data-command="attempt"] button').click();
+    await page.locator('#timeline tbody tr', { hasText: 'restarted the notes pods' }).waitFor(WAIT);
+    const attempt = page.locator('#clocks tbody tr', { hasText: 'First resolution attempt' });
+    assert.match((await attempt.textContent()) ?? '', /met/);
+
+    await page.locator('form[data-command="followup"] input[name="title"]').fill('Alert on pod restarts');
+    await page.locator('form[data-command="followup"] input[name="owner"]').fill('bob');
+    await page.locator('form[data-command="followup"] input[name="due"]').fill('2030-01-31');
+    await page.locator('form[data-command="followup"] button').click();
+    await page.locator('#followups tbody tr', { hasText: 'Alert on pod restarts' }).waitFor(WAIT);
+    const followups = await ok<{ items: { owner: string; dueAt: string | null }[] }>(
+      'GET',
+      `/incidents/${ids.acmeOpen}/followups`,
+      undefined,
+      200,
+    );
+    const added = followups.items.find((f) => f.owner === 'bob');
+    assert.match(added?.dueAt ?? '', /^2030-0[12]-/);
+
+    await page.locator('#commands button[data-action="mitigate"]').click();
+    await page.locator('#incident-status', { hasText: 'mitigated' }).waitFor(WAIT);
+    assert.equal(await page.locator('#commands button[data-action="mitigate"]').count(), 0);
+    await page.locator('#commands button[data-action="resolve"]').click();
+    await page.locator('#incident-status', { hasText: 'resolved' }).waitFor(WAIT);
+    assert.equal(await page.locator('#commands button').count(), 2, 'only note and run action remain');
+    const clocks = await page.locator('#clocks tbody tr').allTextContents();
+    assert.ok(
+      clocks.every((c) => /met|breached/.test(c)),
+      clocks.join(' | '),
+    );
+    await page.locator('button[data-action="report"]').click();
+    await page.locator('#report:not([hidden])').waitFor(WAIT);
+    assert.match((await page.locator('#report').textContent()) ?? '', /^# Incident /);
+    await helpers.assertClean();
+  });
+
   test('admin: the monitoring switch on the onboarding', async () => {
     const { page } = browser;
     await helpers.go(`#/onboardings/${ids.acmeOnboarding}`, '#monitoring[data-state="ready"]');
