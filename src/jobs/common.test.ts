@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InputError } from '../core/errors.js';
-import { backoffDelay, JobEvents, normaliseAdd, normaliseStart } from './common.js';
+import {
+  backoffDelay,
+  JobEvents,
+  MAX_RETRY_AFTER_MS,
+  normaliseAdd,
+  normaliseStart,
+  retryDelay,
+} from './common.js';
 
 describe('backoffDelay', () => {
   test('grows by the factor from the initial delay and stops at the maximum', () => {
@@ -10,6 +17,18 @@ describe('backoffDelay', () => {
       [1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(policy, attempt)),
       [100, 200, 400, 800, 1_000, 1_000],
     );
+  });
+});
+
+describe('retryDelay', () => {
+  const policy = { initialMs: 100, factor: 2, maxMs: 1_000 };
+  test("a failure's retryAfterMs wins when longer than the backoff, capped at an hour", () => {
+    assert.equal(retryDelay(policy, 1, new Error('x')), 100);
+    assert.equal(retryDelay(policy, 1, Object.assign(new Error('x'), { retryAfterMs: 30_000 })), 30_000);
+    assert.equal(retryDelay(policy, 3, Object.assign(new Error('x'), { retryAfterMs: 50 })), 400);
+    assert.equal(retryDelay(policy, 1, { retryAfterMs: 10 * 60 * 60_000 }), MAX_RETRY_AFTER_MS);
+    assert.equal(retryDelay(policy, 1, { retryAfterMs: Number.NaN }), 100);
+    assert.equal(retryDelay(policy, 1, null), 100);
   });
 });
 

@@ -17,6 +17,20 @@ export function backoffDelay(policy: BackoffPolicy, attempt: number): number {
   return Math.min(policy.maxMs, Math.round(policy.initialMs * policy.factor ** exponent));
 }
 
+/** The longest a failure's own retry hint (e.g. a receiver's Retry-After) may hold a job back. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/**
+ * Delay before retrying a failed attempt: the backoff, or longer when the failure says when to come back — an
+ * error with a numeric `retryAfterMs` (a receiver's Retry-After), capped at MAX_RETRY_AFTER_MS.
+ */
+export function retryDelay(policy: BackoffPolicy, attempt: number, failure: unknown): number {
+  const backoff = backoffDelay(policy, attempt);
+  const hint = (failure as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  if (typeof hint !== 'number' || !Number.isFinite(hint) || hint <= backoff) return backoff;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.round(hint));
+}
+
 /** A fresh random worker id. */
 export function randomWorkerId(): string {
   return `worker-${randomBytes(6).toString('hex')}`;

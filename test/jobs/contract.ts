@@ -235,6 +235,28 @@ export function describeJobQueueContract(label: string, setup: () => Promise<Con
       await q.stop();
     });
 
+    test('a failure that says when to come back (retryAfterMs) waits that long, not the backoff', async () => {
+      const q = queue();
+      const events = record(q);
+      const name = uniqueName('retry-after');
+      await q.start({
+        [name]: (job) => {
+          if (job.attempt === 1) throw Object.assign(new Error('429'), { retryAfterMs: 900 });
+        },
+      });
+      await q.add(name, null, { maxAttempts: 3 });
+      await waitFor(() => events.completed.length === 1, 'the second attempt');
+      const [first, second] = events.started.map((e) => e.startedAt.getTime());
+      const gap = (second ?? 0) - (first ?? 0);
+      assert.ok(
+        gap >= 890,
+        `retried after ${gap} ms, before the 900 ms asked (backoff ${TUNING.backoff.initialMs})`,
+      );
+      const retryAt = events.failed[0]?.retryAt?.getTime() ?? 0;
+      assert.ok(retryAt - (first ?? 0) >= 890, 'job:failed reports the later retry time');
+      await q.stop();
+    });
+
     test('a job fails permanently after maxAttempts and is not run again', async () => {
       const q = queue();
       const events = record(q);

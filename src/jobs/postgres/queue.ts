@@ -18,7 +18,6 @@ import {
 import pg from 'pg';
 import { GangwayError } from '../../core/errors.js';
 import {
-  backoffDelay,
   DEFAULT_BACKOFF,
   DEFAULT_LEASE_MS,
   DEFAULT_STOP_TIMEOUT_MS,
@@ -27,6 +26,7 @@ import {
   JobEvents,
   normaliseAdd,
   normaliseStart,
+  retryDelay,
 } from '../common.js';
 import type {
   AddedJob,
@@ -313,7 +313,7 @@ class PostgresJobQueue implements JobQueue {
           if (!active.abandoned)
             this.#events.emit('job:completed', { ...base, durationMs: Date.now() - startedAt });
         } catch (error) {
-          if (!active.abandoned) this.#followUp(this.#afterFailure(job, name, failureText(error)));
+          if (!active.abandoned) this.#followUp(this.#afterFailure(job, name, error));
           throw error;
         } finally {
           helpers.abortSignal.removeEventListener('abort', forward);
@@ -352,10 +352,11 @@ class PostgresJobQueue implements JobQueue {
    * Once graphile-worker has recorded the failure (the job is unlocked again), moves its run_at from
    * graphile's exp(attempts) seconds to our backoff; a job out of attempts stays failed.
    */
-  async #afterFailure(job: Job, name: string, error: string): Promise<void> {
+  async #afterFailure(job: Job, name: string, failure: unknown): Promise<void> {
     const utils = await this.#init();
+    const error = failureText(failure);
     const deadline = Date.now() + 5_000;
-    const retryAt = new Date(Date.now() + backoffDelay(this.#backoff, job.attempts));
+    const retryAt = new Date(Date.now() + retryDelay(this.#backoff, job.attempts, failure));
     for (;;) {
       const [updated] = await utils.rescheduleJobs([String(job.id)], { runAt: retryAt });
       if (updated) {

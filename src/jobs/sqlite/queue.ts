@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { GangwayError } from '../../core/errors.js';
 import {
-  backoffDelay,
   DEFAULT_BACKOFF,
   DEFAULT_LEASE_MS,
   DEFAULT_STOP_TIMEOUT_MS,
@@ -16,6 +15,7 @@ import {
   MAX_TIMER_MS,
   normaliseAdd,
   normaliseStart,
+  retryDelay,
 } from '../common.js';
 import type {
   AddedJob,
@@ -370,7 +370,7 @@ class SqliteJobQueue implements JobQueue {
     const error = failureText(failure);
     let retryAt: Date | null = null;
     this.#guard(() => {
-      const at = now + backoffDelay(this.#backoff, row.attempts);
+      const at = now + retryDelay(this.#backoff, row.attempts, failure);
       const retried = this.#sql.retry.run(at, error, now, row.id, this.#token).changes > 0;
       if (retried) retryAt = new Date(at);
       else this.#sql.failPermanently.run(error, now, now, row.id, this.#token);

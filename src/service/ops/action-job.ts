@@ -13,6 +13,7 @@ import {
 import type { ActionPayload } from './actions-queue.js';
 import { type ExecuteDeps, executeAction } from './actions-run.js';
 import { applyCommand, type IncidentDeps } from './incident-engine.js';
+import { retryLater } from './notify-job.js';
 
 export type ActionJobDeps = IncidentDeps & Pick<ExecuteDeps, 'outbound'>;
 
@@ -98,7 +99,7 @@ async function execute(
   } catch (error) {
     const text = scrub(errorMessage(error), secrets);
     const retryable = error instanceof DeliveryError ? error.retryable : !(error instanceof GangwayError);
-    if (retryable && !last) throw new GangwayError('action.retry', text);
+    if (retryable && !last) throw retryLater('action.retry', text, error);
     const httpStatus = error instanceof DeliveryError ? error.status : undefined;
     await finish(deps, run, 'failed', {
       ...detail,

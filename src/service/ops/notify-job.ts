@@ -98,9 +98,19 @@ export function notifyHandler(deps: NotifyDeps): JobHandler {
         );
         return;
       }
-      throw new GangwayError('notify.retry', text);
+      throw retryLater('notify.retry', text, error);
     }
   };
+}
+
+/**
+ * The error a delivery throws to be retried: it carries the receiver's Retry-After (as retryAfterMs), which the
+ * job queue honours when it is longer than its own backoff.
+ */
+export function retryLater(code: string, text: string, cause: unknown): GangwayError {
+  const error = new GangwayError(code, text);
+  const retryAfterMs = cause instanceof DeliveryError ? cause.retryAfterMs : undefined;
+  return retryAfterMs === undefined ? error : Object.assign(error, { retryAfterMs });
 }
 
 type Target =
