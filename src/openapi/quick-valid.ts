@@ -4,6 +4,11 @@
  * more lenient than ajv: it answers `true` only when it checked every keyword it met; any keyword it does
  * not know makes it answer `undefined`, and the caller compiles ajv (which also builds the issues when a
  * value is invalid).
+ *
+ * It reads either the form ajv compiles (toAjv's output) or, with `ctx.model`, the model schema itself
+ * for one direction: converting a response schema for ajv cost more than interpreting it once, so the
+ * model is read as is and what toAjv would change is applied on the way (hidden properties, and
+ * discriminators, whose nodes alone are converted).
  */
 
 export type FormatCheck = (value: unknown) => boolean | undefined;
@@ -13,6 +18,20 @@ export interface QuickContext {
   resolve(ref: string): unknown;
   /** Checks a format; undefined when the format is unknown (ignored, as ajv does). */
   format(name: string, value: unknown): boolean | undefined;
+  /** Set when the schema read is a model schema (canonical $refs), not toAjv's output. */
+  model?: ModelReading;
+}
+
+/** How a model schema is read for one direction, as toAjv would convert it. */
+export interface ModelReading {
+  /** The model schema a canonical $ref points to; {} when it points nowhere (as toAjv registers it). */
+  resolve(ref: string): unknown;
+  /** Names of `properties` hidden in this direction (readOnly in requests, writeOnly in responses). */
+  hiddenNames(schema: Record<string, unknown>): ReadonlySet<string> | undefined;
+  /** toAjv's output for a node (its discriminator becomes checks only the converted form has). */
+  converted(schema: Record<string, unknown>): unknown;
+  /** The context reading converted schemas, for what `converted` returns. */
+  plain: QuickContext;
 }
 
 const ANNOTATIONS = new Set([
@@ -65,7 +84,11 @@ function check(schema: unknown, value: unknown, ctx: QuickContext, depth: number
     // Schemas are not changed once converted: an item schema met for every element is scanned once.
     readable.add(s);
   }
-  if (typeof s.$ref === 'string' && !check(ctx.resolve(s.$ref) ?? fail(), value, ctx, depth + 1))
+  const model = ctx.model;
+  if (model !== undefined && s.discriminator !== undefined) {
+    return check(model.converted(s), value, model.plain, depth + 1);
+  }
+  if (typeof s.$ref === 'string' && !check((model ?? ctx).resolve(s.$ref) ?? fail(), value, ctx, depth + 1))
     return false;
   if (s.type !== undefined && !typeMatches(s.type, value)) return false;
   if (s.enum !== undefined && !(Array.isArray(s.enum) && s.enum.some((e) => equal(e, value)))) return false;
@@ -230,15 +253,19 @@ function objectOk(
   const keys = Object.keys(value);
   if (typeof s.minProperties === 'number' && keys.length < s.minProperties) return false;
   if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) return false;
+  // Reading a model: a hidden property is not required (toAjv leaves it out of `required`) and must be
+  // absent (toAjv makes its schema `not: {}`).
+  const hidden = ctx.model?.hiddenNames(s);
   if (
     Array.isArray(s.required) &&
-    !s.required.every((k) => typeof k === 'string' && Object.hasOwn(value, k))
+    !s.required.every((k) => typeof k === 'string' && (Object.hasOwn(value, k) || hidden?.has(k) === true))
   ) {
     return false;
   }
   const properties = isPlainObject(s.properties) ? s.properties : NONE;
   for (const key of keys) {
     if (Object.hasOwn(properties, key)) {
+      if (hidden?.has(key) === true) return false;
       if (!check(properties[key], value[key], ctx, depth + 1)) return false;
     } else if (
       s.additionalProperties !== undefined &&

@@ -4,7 +4,7 @@ import { errorMessage, InputError } from '../core/errors.js';
 import { addOpenApiFormats } from './formats.js';
 import { ajvIssues } from './issues.js';
 import { isObject } from './pointer.js';
-import { type QuickContext, quickValid } from './quick-valid.js';
+import { type ModelReading, type QuickContext, quickValid } from './quick-valid.js';
 import { type Direction, type Origins, toAjv } from './schema-convert.js';
 import type { JsonSchema, SpecIssue } from './types.js';
 
@@ -68,6 +68,18 @@ export class Validators {
   private readonly quickContext: QuickContext = {
     resolve: (id) => this.target(id),
     format: (name, value) => this.checkFormat(name, value),
+  };
+  /** Model schemas read in each direction (see quick-valid.ts): no conversion for ajv unless compiled. */
+  private readonly modelContexts = {
+    request: this.modelContext('request'),
+    response: this.modelContext('response'),
+  };
+  /** Model schemas behind canonical $refs met while interpreting ({} where a ref points nowhere). */
+  private readonly models = new Map<string, JsonSchema>();
+  /** Names of hidden properties per `properties`-bearing schema and direction (null: none). */
+  private readonly hiddenNames = {
+    request: new WeakMap<object, ReadonlySet<string> | null>(),
+    response: new WeakMap<object, ReadonlySet<string> | null>(),
   };
 
   constructor(
@@ -148,10 +160,9 @@ export class Validators {
     if (!isObject(schema) || this.compiled[direction].has(schema)) return undefined;
     const spent = this.interpreted[direction].get(schema) ?? 0;
     if (spent >= QUICK_BUDGET_MS) return undefined;
-    const converted = this.convertOnce(schema, direction);
     const begin = performance.now();
     const converting = this.convertingMs;
-    const answer = quickValid(converted, value, this.quickContext);
+    const answer = quickValid(schema, value, this.modelContexts[direction]);
     // Converting $ref targets met on the way is not interpreting: ajv would need them converted too.
     // A schema the interpreter cannot read is compiled now rather than tried again.
     const ms =
@@ -162,7 +173,59 @@ export class Validators {
 
   /** The interpreter's answer alone, without counting a use (tests compare it with ajv's). */
   quickCheck(schema: JsonSchema, value: unknown, direction: Direction): boolean | undefined {
+    return quickValid(schema, value, this.modelContexts[direction]);
+  }
+
+  /** The interpreter's answer on toAjv's output (the form it reads below a discriminator), for tests. */
+  quickCheckConverted(schema: JsonSchema, value: unknown, direction: Direction): boolean | undefined {
     return quickValid(this.convertOnce(schema, direction), value, this.quickContext);
+  }
+
+  private modelContext(direction: Direction): QuickContext {
+    const model: ModelReading = {
+      resolve: (ref) => this.modelAt(ref),
+      hiddenNames: (schema) => this.hiddenIn(schema, direction),
+      converted: (schema) => this.timed(() => this.convertOnce(schema, direction)),
+      plain: this.quickContext,
+    };
+    return { resolve: model.resolve, format: this.quickContext.format, model };
+  }
+
+  /** Runs a conversion, its time counted as converting (not interpreting). */
+  private timed<T>(convert: () => T): T {
+    const begin = performance.now();
+    try {
+      return convert();
+    } finally {
+      this.convertingMs += performance.now() - begin;
+    }
+  }
+
+  private modelAt(ref: string): JsonSchema {
+    let model = this.models.get(ref);
+    if (model === undefined) {
+      model = this.timed(() => this.lookup(ref)) ?? {};
+      this.models.set(ref, model);
+    }
+    return model;
+  }
+
+  /** The `properties` names toAjv would hide in a direction (computed once per schema object). */
+  private hiddenIn(schema: Record<string, unknown>, direction: Direction): ReadonlySet<string> | undefined {
+    const cache = this.hiddenNames[direction];
+    let names = cache.get(schema);
+    if (names === undefined) {
+      const properties = schema.properties;
+      names = null;
+      if (isObject(properties)) {
+        const found = this.timed(() =>
+          Object.keys(properties).filter((name) => this.hidden(properties[name] as JsonSchema, direction)),
+        );
+        if (found.length > 0) names = new Set(found);
+      }
+      cache.set(schema, names);
+    }
+    return names ?? undefined;
   }
 
   private convertOnce(schema: JsonSchema, direction: Direction): JsonSchema {
