@@ -3,6 +3,7 @@
 // delivery bookkeeping, not a decision (the incident's timeline records notifications).
 import { InputError } from '../core/errors.js';
 import { parseJson, type StoreContext } from './context.js';
+import { appendIncidentEvents, type IncidentEventInput, incidentEventRow } from './incident-rows.js';
 import type { DeliveriesTable } from './schema.js';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
@@ -22,6 +23,12 @@ export interface Delivery {
   createdAt: string;
   updatedAt: string;
   deliveredAt: string | null;
+}
+
+/** Timeline entries written with a delivery's outcome, in its transaction (see `succeeded`, `failed`). */
+export interface TimelineRecord {
+  events: readonly IncidentEventInput[];
+  actor: string;
 }
 
 /** Characters of an error message kept: enough to diagnose, never a whole response body. */
@@ -49,14 +56,31 @@ export function deliveryRepository(ctx: StoreContext) {
     const row = await ctx.db.selectFrom('deliveries').selectAll().where('key', '=', key).executeTakeFirst();
     return row && toDelivery(row);
   };
-  const settle = async (key: string, set: Partial<DeliveriesTable>): Promise<Delivery> => {
-    const row = await ctx.db
-      .updateTable('deliveries')
-      .set({ ...set, updated_at: ctx.now().toISOString() })
-      .where('key', '=', key)
-      .where('status', '=', 'pending')
-      .returningAll()
-      .executeTakeFirst();
+  /**
+   * Settles a pending delivery; with `record`, the same transaction appends the incident's timeline entries —
+   * only when this call is the one that settled it, so a replayed job never records the notification twice.
+   */
+  const settle = async (
+    key: string,
+    set: Partial<DeliveriesTable>,
+    record?: TimelineRecord,
+  ): Promise<Delivery> => {
+    const write = async (db: StoreContext['db']) => {
+      const row = await db
+        .updateTable('deliveries')
+        .set({ ...set, updated_at: ctx.now().toISOString() })
+        .where('key', '=', key)
+        .where('status', '=', 'pending')
+        .returningAll()
+        .executeTakeFirst();
+      if (row && record && record.events.length > 0) {
+        const now = ctx.now();
+        const rows = record.events.map((e) => incidentEventRow(row.incident_id, e, now, record.actor));
+        await appendIncidentEvents(db, row.incident_id, rows);
+      }
+      return row;
+    };
+    const row = record ? await ctx.db.transaction().execute(write) : await write(ctx.db);
     if (row) return toDelivery(row);
     // Already settled (a replayed job): the first outcome stands.
     const current = await get(key);
@@ -111,26 +135,31 @@ export function deliveryRepository(ctx: StoreContext) {
       });
     },
 
-    /** The receiver took it: delivered, with what it gave back. */
-    async succeeded(key: string, ref?: unknown): Promise<Delivery> {
+    /** The receiver took it: delivered, with what it gave back (and the timeline entries saying so). */
+    async succeeded(key: string, ref?: unknown, record?: TimelineRecord): Promise<Delivery> {
       const at = ctx.now().toISOString();
-      return settle(key, {
-        status: 'delivered',
-        delivered_at: at,
-        ref: ref === undefined ? null : (JSON.stringify(ref) ?? null),
-        last_error: null,
-      });
+      return settle(
+        key,
+        {
+          status: 'delivered',
+          delivered_at: at,
+          ref: ref === undefined ? null : (JSON.stringify(ref) ?? null),
+          last_error: null,
+        },
+        record,
+      );
     },
 
     /**
      * An attempt failed: the message (already free of secrets: the notifier's job) is kept truncated; `final`
      * gives up (status failed), otherwise the key stays pending for the next retry.
      */
-    async failed(key: string, error: string, final: boolean): Promise<Delivery> {
-      return settle(key, {
-        status: final ? 'failed' : 'pending',
-        last_error: String(error).slice(0, MAX_DELIVERY_ERROR),
-      });
+    async failed(key: string, error: string, final: boolean, record?: TimelineRecord): Promise<Delivery> {
+      return settle(
+        key,
+        { status: final ? 'failed' : 'pending', last_error: String(error).slice(0, MAX_DELIVERY_ERROR) },
+        final ? record : undefined,
+      );
     },
 
     /** Nothing to send after all (e.g. the notifier was removed from the playbook). */

@@ -237,6 +237,30 @@ export function opsMonitorCases(ctx: OpsContext): void {
       await assert.rejects(store.deliveries.succeeded('nope'), refused('delivery.not-found'));
       assert.equal((await store.audit.list()).length, 0, 'deliveries are not audited');
     });
+
+    test('an outcome and its timeline entry are written together, once, however often the job replays', async () => {
+      const { store } = await ctx.track();
+      const { incident } = await store.incidents.open(trigger('svc:delivery'), { actor: 'detector' });
+      const d = { incidentId: incident.id, notifier: 'hooks', event: 'triggered' };
+      const record = (message: string) => ({
+        actor: 'gangway',
+        events: [{ type: 'notification', message, data: { notifier: 'hooks' } }],
+      });
+      await store.deliveries.begin('k-ok', d);
+      await store.deliveries.succeeded('k-ok', undefined, record('triggered sent to hooks'));
+      await store.deliveries.succeeded('k-ok', undefined, record('replayed'));
+      await store.deliveries.begin('k-fail', d);
+      await store.deliveries.failed('k-fail', '503', false, record('not final: no entry'));
+      await store.deliveries.failed('k-fail', '404', true, record('hooks failed: 404'));
+      const timeline = await store.incidents.timeline(incident.id);
+      assert.deepEqual(
+        timeline.filter((e) => e.type === 'notification').map((e) => [e.message, e.actor]),
+        [
+          ['triggered sent to hooks', 'gangway'],
+          ['hooks failed: 404', 'gangway'],
+        ],
+      );
+    });
   });
 
   describe('changes and actions', () => {

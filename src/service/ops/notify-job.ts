@@ -52,54 +52,47 @@ export function notifyHandler(deps: NotifyDeps): JobHandler {
     }
     const { kind, options, secrets } = target;
     const message = await messageFor(deps, incident, p as NotifyPayload);
+    const entry = (type: string, message: string) => ({
+      actor: 'gangway',
+      events: [
+        {
+          at: deps.now(),
+          type,
+          actor: 'gangway',
+          message,
+          data: { notifier: p.notifier, event: p.event, deliveryKey: p.deliveryKey, attempt },
+        },
+      ],
+    });
+    let result: Awaited<ReturnType<typeof kind.deliver>>;
     try {
       const ref = await deps.store.deliveries.lastRef(incident.id, p.notifier);
       const http = deps.clients.httpFor(hostsOf(options));
-      const result = await kind.deliver(options, message, {
+      result = await kind.deliver(options, message, {
         signal,
         now: deps.now,
         ...(ref !== undefined && ref !== null && { ref: ref as never }),
         ...(http && { http }),
       });
-      if (result.status === 'skipped')
-        await deps.store.deliveries.skipped(p.deliveryKey, result.detail ?? 'skipped');
-      else await deps.store.deliveries.succeeded(p.deliveryKey, result.ref);
-      await deps.store.incidents.addEvents(
-        incident.id,
-        [
-          {
-            at: deps.now(),
-            type: 'notification',
-            actor: 'gangway',
-            message: `${p.event} sent to ${p.notifier} (${kind.type})`,
-            data: { notifier: p.notifier, event: p.event, deliveryKey: p.deliveryKey, attempt },
-          },
-        ],
-        { actor: 'gangway' },
-      );
     } catch (error) {
       const text = scrub(errorMessage(error), secrets);
       const retryable = error instanceof DeliveryError ? error.retryable : !(error instanceof GangwayError);
       const final = !retryable || attempt >= maxAttempts;
-      await deps.store.deliveries.failed(p.deliveryKey, text, final);
-      if (final) {
-        await deps.store.incidents.addEvents(
-          incident.id,
-          [
-            {
-              at: deps.now(),
-              type: 'notification-failed',
-              actor: 'gangway',
-              message: `${p.event} to ${p.notifier} failed: ${text}`,
-              data: { notifier: p.notifier, event: p.event, deliveryKey: p.deliveryKey, attempt },
-            },
-          ],
-          { actor: 'gangway' },
-        );
-        return;
-      }
+      // A final failure is recorded on the timeline in the same write.
+      const failedEntry = entry('notification-failed', `${p.event} to ${p.notifier} failed: ${text}`);
+      await deps.store.deliveries.failed(p.deliveryKey, text, final, failedEntry);
+      if (final) return;
       throw retryLater('notify.retry', text, error);
     }
+    // Outcome and timeline entry in one transaction (written once, even if this job is replayed).
+    if (result.status === 'skipped')
+      await deps.store.deliveries.skipped(p.deliveryKey, result.detail ?? 'skipped');
+    else
+      await deps.store.deliveries.succeeded(
+        p.deliveryKey,
+        result.ref,
+        entry('notification', `${p.event} sent to ${p.notifier} (${kind.type})`),
+      );
   };
 }
 
