@@ -213,9 +213,17 @@ describe('operations: latency spike → incident → escalation survives a resta
     );
 
     // Acknowledge: escalation stops (level 4 never comes).
-    const ack = await api<{ status: string }>('POST', `/api/v1/incidents/${incident.id}/acknowledge`, {});
+    const ack = await api<{ status: string; acknowledgedBy: string | null; triggeredAt: string | null }>(
+      'POST',
+      `/api/v1/incidents/${incident.id}/acknowledge`,
+      {},
+    );
     assert.equal(ack.status, 200, JSON.stringify(ack.body));
     assert.equal(ack.body.status, 'acknowledged');
+    assert.ok(ack.body.acknowledgedBy, 'the incident says who acknowledged');
+    // The state machine's trigger time: when the engine took the signal, just after the signal's own time.
+    const triggered = Date.parse(ack.body.triggeredAt ?? '') - openedAt;
+    assert.ok(triggered >= 0 && triggered < 1000, `triggered ${triggered} ms after the signal`);
 
     // Clear the fault: recovery resolves it by itself.
     sandbox.setFaults([]);

@@ -43,6 +43,17 @@ export function incidentDeps(ctx: ServiceContext): IncidentDeps {
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
+/** An incident as the API shows it: the row, plus who acknowledged and resolved and the first trigger (from its state). */
+export function incidentView(incident: Incident) {
+  const state = incident.state as IncidentState | null;
+  return {
+    ...incident,
+    triggeredAt: iso(state?.triggeredAt),
+    acknowledgedBy: state?.acknowledgedBy ?? null,
+    resolvedBy: state?.resolvedBy ?? null,
+  };
+}
+
 /** The incident with its clocks, escalation position, runbook and similar past incidents. */
 async function detail(ctx: ServiceContext, incident: Incident) {
   const state = incident.state as IncidentState | null;
@@ -73,7 +84,7 @@ async function detail(ctx: ServiceContext, incident: Incident) {
   const markdown = runbookFile ? await readFile(runbookFile, 'utf8').catch(() => null) : null;
   const similar = await ctx.store.incidents.similar(incident.signature, 5, incident.id);
   return {
-    ...incident,
+    ...incidentView(incident),
     clocks,
     escalation: state ? state.escalation : null,
     runbook: detector?.runbook ? { name: detector.runbook, markdown } : null,
@@ -138,7 +149,7 @@ export const incidentRoutes = [
     response: { status: 200, description: 'Newest first.', schema: pageOf(incidentSchema) },
     async handle({ ctx, principal, query }) {
       const partnerId = partnerFilter(principal, query.partnerId);
-      return ctx.store.incidents.list({
+      const page = await ctx.store.incidents.list({
         ...(query.status === 'open'
           ? { status: ['triggered', 'acknowledged', 'mitigated'] }
           : query.status && { status: query.status }),
@@ -148,6 +159,7 @@ export const incidentRoutes = [
         limit: query.limit,
         ...(query.cursor && { cursor: query.cursor }),
       });
+      return { ...page, items: page.items.map(incidentView) };
     },
   }),
   route({

@@ -21,10 +21,15 @@ export const incidentSchema = z
     components: z.array(z.string()),
     signature: z.string().describe('Failure signature: past incidents with the same one are alike.'),
     openedAt: timestamp,
+    triggeredAt: timestamp
+      .nullable()
+      .describe('The first trigger ever; openedAt is the start of the current cycle (a flap re-opens).'),
     acknowledgedAt: timestamp.nullable(),
+    acknowledgedBy: z.string().nullable().describe('Who acknowledged the current cycle.'),
     firstAttemptAt: timestamp.nullable(),
     mitigatedAt: timestamp.nullable(),
     resolvedAt: timestamp.nullable(),
+    resolvedBy: z.string().nullable(),
     updatedAt: timestamp,
     version: z.number().int(),
   })
