@@ -6,17 +6,14 @@ import {
   age,
   DEFAULT_SEVERITIES,
   INCIDENT_STATUSES,
-  incidentPath,
   severityBadge,
   statusBadge,
   suggestions,
 } from '../ops.js';
-import { partnerLabel, partnerNames, pool } from './onboardings.js';
+import { partnerLabel, partnerNames } from './onboardings.js';
 
 /** How many recent incidents follow the open ones when no status is chosen. */
 const RECENT = 100;
-/** Acknowledged incidents whose acknowledger is looked up in their timeline (one request each). */
-const ACK_LOOKUPS = 50;
 
 /**
  * The filters are the hash's query string, e.g. #/incidents?status=open&severity=SEV1.
@@ -28,7 +25,6 @@ export async function renderIncidents(ctx) {
   const status = filter.get('status') || undefined;
   const severity = filter.get('severity') || undefined;
   const [incidents, names] = await Promise.all([listed(status, severity, signal), partnerNames(signal)]);
-  const acknowledgers = await whoAcknowledged(incidents, signal);
   const now = Date.now();
   const rows = incidents.map((i) => [
     severityBadge(i.severity),
@@ -38,9 +34,7 @@ export async function renderIncidents(ctx) {
     h('span', { title: i.detectorKind }, i.detectorId),
     when(i.openedAt),
     age(i, now),
-    i.acknowledgedAt
-      ? [acknowledgers.get(i.id) ?? '', acknowledgers.has(i.id) ? ' · ' : '', when(i.acknowledgedAt)]
-      : '—',
+    i.acknowledgedAt ? [i.acknowledgedBy ?? '', i.acknowledgedBy ? ' · ' : '', when(i.acknowledgedAt)] : '—',
   ]);
   const open = incidents.filter((i) => i.status !== 'resolved').length;
   replace(
@@ -83,23 +77,6 @@ async function listed(status, severity, signal) {
   ]);
   const seen = new Set(open.map((i) => i.id));
   return [...open, .../** @type {any[]} */ (recent.items).filter((i) => !seen.has(i.id))];
-}
-
-/**
- * Who acknowledged each acknowledged incident (the list has the time, the timeline has the person).
- * @param {any[]} incidents
- * @param {AbortSignal} signal
- * @returns {Promise<Map<string, string>>}
- */
-async function whoAcknowledged(incidents, signal) {
-  const acknowledged = incidents.filter((i) => i.acknowledgedAt).slice(0, ACK_LOOKUPS);
-  const found = await pool(acknowledged, 6, async (i) => {
-    const timeline = await get(incidentPath(i.id, 'timeline'), {}, signal);
-    /** @type {any} */
-    const entry = /** @type {any[]} */ (timeline.items).findLast((e) => e.type === 'acknowledged');
-    return /** @type {[string, string]} */ ([i.id, entry?.actor ?? '']);
-  });
-  return new Map(found.filter(([, actor]) => actor !== ''));
 }
 
 /**
