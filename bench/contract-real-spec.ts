@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent } from 'undici';
 import { loadSpec } from '../src/openapi/index.js';
 import type { ApiSpec } from '../src/openapi/types.js';
 import { type SpecMock, startSpecMock } from '../test/real-spec/spec-mock.js';
@@ -48,10 +49,7 @@ function redirecting(spec: ApiSpec): string[] {
     .map((op) => op.id);
 }
 
-async function startServer(
-  spec: ApiSpec,
-  file: string,
-): Promise<{ url: string; label: string; stop(): Promise<void> }> {
+async function startServer(file: string): Promise<{ url: string; label: string; stop(): Promise<void> }> {
   if (!ownMock) {
     const port = await freePort();
     const args = [
@@ -76,8 +74,117 @@ async function startServer(
     await stop(prism);
     ownMock = true;
   }
-  const mock: SpecMock = await startSpecMock(spec);
-  return { url: mock.url, label: 'Gangway’s own generator mock (not Prism)', stop: () => mock.close() };
+  const mock = await startMockProcess(file);
+  return { url: mock.url, label: 'Gangway’s own generator mock (not Prism)', stop: () => mock.stop() };
+}
+
+/**
+ * Gangway's generator mock, answering from memory: its answers depend only on the operation and the
+ * seed, so each sample is drawn once (drawing one per request cost the mock ~0.3 ms of CPU a request,
+ * on the same two cores as the tool measured). The answers are the same; the paths it was asked for
+ * are kept for the bare-client baseline.
+ */
+async function startFastMock(spec: ApiSpec, pathsFile: string): Promise<SpecMock> {
+  const memo = new WeakMap<object, Map<string, unknown>>();
+  const sample = spec.sample.bind(spec);
+  const match = spec.match.bind(spec);
+  const paths: string[] = [];
+  const fast: ApiSpec = Object.create(spec) as ApiSpec;
+  Object.assign(fast, {
+    sample: (schema: Parameters<ApiSpec['sample']>[0], o: Parameters<ApiSpec['sample']>[1]) => {
+      if (typeof schema !== 'object' || schema === null) return sample(schema, o);
+      let bySeed = memo.get(schema);
+      if (!bySeed) {
+        bySeed = new Map();
+        memo.set(schema, bySeed);
+      }
+      const key = `${o.seed} ${o.direction}`;
+      if (!bySeed.has(key)) bySeed.set(key, sample(schema, o));
+      return bySeed.get(key);
+    },
+    match: (method: string, path: string) => {
+      // Asked by the benchmark for the paths requested so far (the mock then answers 404).
+      if (path === PATHS_REQUEST) writeFileSync(pathsFile, paths.join('\n'));
+      else if (paths.length < 100_000) paths.push(path);
+      return match(method, path);
+    },
+  });
+  return startSpecMock(fast);
+}
+
+const PATHS_REQUEST = '/__gangway-bench/paths';
+
+/** Child process mode: serves the fast mock of a spec until ended (see startMockProcess). */
+async function serveFastMock(specFile: string, pathsFile: string): Promise<void> {
+  const mock = await startFastMock(await loadSpec(specFile), pathsFile);
+  console.log(`listening ${mock.url}`);
+}
+
+/**
+ * The fast mock in a child process of its own: not in this script's process (which holds the
+ * parsed 13 MB spec and its variants, and collects their garbage) nor in the tool's. `paths()`
+ * returns the paths it was asked for so far, in order.
+ */
+async function startMockProcess(
+  specFile: string,
+): Promise<{ url: string; stop(): Promise<void>; paths(): Promise<string[]> }> {
+  const pathsFile = join(mkdtempSync(join(tmpdir(), 'gangway-bench-')), 'paths.txt');
+  const child = start(
+    process.execPath,
+    ['--import', 'tsx', import.meta.filename, '--serve-mock', specFile, pathsFile],
+    REPO,
+  );
+  const deadline = Date.now() + 120_000;
+  let url: string | undefined;
+  while (url === undefined && Date.now() < deadline && child.child.exitCode === null) {
+    url = child.output().match(/listening (http:\S+)/)?.[1];
+    if (url === undefined) await new Promise((done) => setTimeout(done, 100));
+  }
+  if (url === undefined) {
+    await stop(child);
+    throw new Error(`the mock did not start: ${child.output().slice(-400)}`);
+  }
+  const origin = url;
+  return {
+    url: origin,
+    stop: () => stop(child),
+    paths: async () => {
+      await (await fetch(`${origin}${PATHS_REQUEST}`)).arrayBuffer();
+      return readFileSync(pathsFile, 'utf8').split('\n').filter(Boolean);
+    },
+  };
+}
+
+/**
+ * What a client that only sends and reads costs: undici alone (no generation, validation or evidence)
+ * on the same paths and server, one at a time and four at a time. Requests per second, median of three.
+ */
+async function bareClient(url: string, paths: readonly string[]): Promise<{ c1: number; c4: number }> {
+  const agent = new Agent();
+  const pass = async (concurrency: number) => {
+    let next = 0;
+    const begin = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < paths.length) {
+          const res = await agent.request({ origin: url, path: paths[next++]!, method: 'GET' });
+          const text = await res.body.text();
+          if (text.startsWith('{') || text.startsWith('[')) JSON.parse(text);
+        }
+      }),
+    );
+    return paths.length / ((performance.now() - begin) / 1000);
+  };
+  const median = async (concurrency: number) => {
+    const rates = [await pass(concurrency), await pass(concurrency), await pass(concurrency)];
+    return rates.sort((a, b) => a - b)[1]!;
+  };
+  try {
+    await pass(4);
+    return { c1: await median(1), c4: await median(4) };
+  } finally {
+    await agent.close();
+  }
 }
 
 function printGangway(title: string, run: GangwayRun): void {
@@ -125,7 +232,7 @@ async function main(): Promise<void> {
   console.log(
     `GitHub spec ${spec.apiVersion}: ${spec.operations.length} operations, ${gets.length} GET; ${excluded.length} GET left out (documented redirects)`,
   );
-  const server = await startServer(spec, file);
+  const server = await startServer(file);
   console.log(`server: ${server.label} at ${server.url}`);
   try {
     const asPublished = await runGangway(REPO, file, server.url, excluded, GANGWAY_LIMIT_MS);
@@ -157,14 +264,20 @@ async function main(): Promise<void> {
     const pairs = [{ server: server.label, ...(await comparePair(variantFile, server.url)) }];
     if (!ownMock) {
       // Prism's own latency bounds both tools; a fast server shows what each tool costs per request.
-      const mock = await startSpecMock(spec);
+      const mock = await startMockProcess(file);
       try {
         console.log(
-          `\nThe same variant against Gangway’s own generator mock at ${mock.url} (a fast server):`,
+          `\nThe same variant against Gangway’s own generator mock at ${mock.url} (a fast server, answers drawn once):`,
         );
         pairs.push({ server: 'Gangway’s own generator mock', ...(await comparePair(variantFile, mock.url)) });
+        // The first (warm-up) Gangway run's paths: one request per operation, as Gangway sent them.
+        const sent = (await mock.paths()).slice(0, pairs.at(-1)?.gangway.requests ?? 0);
+        const bare = await bareClient(mock.url, sent);
+        console.log(
+          `\nbare undici client on the same ${sent.length} paths: ${fmt(bare.c1, 1)} req/s one at a time, ${fmt(bare.c4, 1)} req/s four at a time`,
+        );
       } finally {
-        await mock.close();
+        await mock.stop();
       }
     }
     summary(asPublished, dreddAsPublished, dreddRenamed, pairs);
@@ -226,11 +339,15 @@ function summary(
   }
 }
 
-process.on('SIGINT', () => {
-  void stopAll().then(() => process.exit(130));
-});
-await main().catch(async (error: unknown) => {
-  await stopAll();
-  console.error(error);
-  process.exitCode = 1;
-});
+if (process.argv[2] === '--serve-mock') {
+  await serveFastMock(process.argv[3] ?? '', process.argv[4] ?? '');
+} else {
+  process.on('SIGINT', () => {
+    void stopAll().then(() => process.exit(130));
+  });
+  await main().catch(async (error: unknown) => {
+    await stopAll();
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
