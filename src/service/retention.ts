@@ -10,11 +10,20 @@ export interface RetentionSettings {
   evidenceDays: number;
   /** Live-progress events of runs older than this are deleted. */
   runEventsDays: number;
+  /** Monitor samples older than this are deleted (their hourly roll-ups stay). */
+  samplesDays: number;
+  /** Hourly roll-ups of monitor samples older than this are deleted. */
+  rollupsDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionSettings = { evidenceDays: 90, runEventsDays: 30 };
+export const DEFAULT_RETENTION: RetentionSettings = {
+  evidenceDays: 90,
+  runEventsDays: 30,
+  samplesDays: 30,
+  rollupsDays: 400,
+};
 
-/** Prunes old evidence and run events, then schedules the next sweep (one pending sweep, whatever the process count). */
+/** Prunes old evidence, run events, monitor samples and roll-ups, then schedules the next sweep (one pending sweep, whatever the process count). */
 export function retentionHandler(
   store: Store,
   jobs: Pick<JobQueue, 'add'>,
@@ -24,6 +33,11 @@ export function retentionHandler(
     const actor = 'retention';
     await store.results.pruneEvidence({ olderThanDays: settings.evidenceDays, actor });
     await store.runs.pruneEvents({ olderThanDays: settings.runEventsDays, actor });
+    await store.monitors.prune({
+      samplesOlderThanDays: settings.samplesDays,
+      rollupsOlderThanDays: settings.rollupsDays,
+      actor,
+    });
     await scheduleRetention(jobs, new Date(Date.now() + EVERY_MS));
   };
 }

@@ -11,6 +11,7 @@ test('tuning flags become runtime options; bad values name their flag', () => {
       jobLease: '10s',
       evidenceRetention: '30',
       eventRetention: '0',
+      sampleRetention: '7',
       freshness: '2d',
       opsConcurrency: '64',
     }),
@@ -18,7 +19,7 @@ test('tuning flags become runtime options; bad values name their flag', () => {
       opsConcurrency: 64,
       config: { staleRunMs: 20_000, defaultFreshnessMs: 172_800_000 },
       jobLeaseMs: 10_000,
-      retention: { evidenceDays: 30, runEventsDays: 0 },
+      retention: { evidenceDays: 30, runEventsDays: 0, samplesDays: 7 },
     },
   );
   assert.throws(
@@ -27,6 +28,7 @@ test('tuning flags become runtime options; bad values name their flag', () => {
   );
   assert.throws(() => tuning({ jobLease: 'soon' }), /--job-lease/);
   assert.throws(() => tuning({ evidenceRetention: '-1' }), /--evidence-retention/);
+  assert.throws(() => tuning({ sampleRetention: 'month' }), /--sample-retention/);
   assert.throws(() => tuning({ opsConcurrency: '0' }), /--ops-concurrency/);
   assert.throws(() => tuning({ opsConcurrency: '2.5' }), /--ops-concurrency/);
 });

@@ -9,6 +9,7 @@ export interface TuningFlags {
   jobLease?: string;
   evidenceRetention?: string;
   eventRetention?: string;
+  sampleRetention?: string;
   freshness?: string;
   opsConcurrency?: string;
 }
@@ -20,6 +21,10 @@ export function tuningOptions(command: Command): Command {
     .option('--job-lease <duration>', 'a worker silent this long loses its jobs to the others (default 30s)')
     .option('--evidence-retention <days>', 'evidence bodies kept this many days (default 90)')
     .option('--event-retention <days>', 'live run events kept this many days (default 30)')
+    .option(
+      '--sample-retention <days>',
+      'monitor samples kept this many days; hourly roll-ups 400 (default 30)',
+    )
     .option(
       '--ops-concurrency <n>',
       'operations jobs (monitor executions, escalation timers, deliveries, actions) at once (default 32)',
@@ -64,6 +69,7 @@ export function tuning(flags: TuningFlags): Pick<
   const defaultFreshnessMs = duration('freshness', flags.freshness);
   const evidenceDays = days('evidence-retention', flags.evidenceRetention);
   const runEventsDays = days('event-retention', flags.eventRetention);
+  const samplesDays = days('sample-retention', flags.sampleRetention);
   const opsConcurrency = flags.opsConcurrency === undefined ? undefined : Number(flags.opsConcurrency);
   if (
     opsConcurrency !== undefined &&
@@ -80,6 +86,7 @@ export function tuning(flags: TuningFlags): Pick<
     retention: {
       ...(evidenceDays !== undefined && { evidenceDays }),
       ...(runEventsDays !== undefined && { runEventsDays }),
+      ...(samplesDays !== undefined && { samplesDays }),
     },
   };
 }
