@@ -240,6 +240,14 @@ describe('service walk-through (SQLite, embedded worker)', () => {
       [upgraded.body.playbookVersionId, upgraded.body.currentStage],
       [v2.body.version.id, 'sandbox'],
     );
+    // The upgrade is a change marker for this partner, which incidents are correlated with.
+    const changes = await service.api<{
+      items: { kind: string; ref: string; partnerId: string; title: string }[];
+    }>(service.admin, 'GET', '/api/v1/changes');
+    const marker = changes.body.items.find((c) => c.ref === v2.body.version.id);
+    assert.equal(marker?.kind, 'playbook', JSON.stringify(changes.body));
+    assert.match(marker?.title ?? '', /1\.1\.0/);
+    assert.ok(marker?.partnerId, 'recorded for the onboarding’s partner');
     const readiness = await gate('readiness');
     assert.equal(readiness.verdict, 'blocked', 'the readiness run was on the old version');
     assert.match(readiness.reasons.join('\n'), /no finished run/);

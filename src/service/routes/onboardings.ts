@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { stageGate } from '../gates.js';
+import { scheduleMonitors } from '../ops/monitor-job.js';
 import { ALL_ROLES, route, WRITERS } from '../route.js';
 import { idString, pageOf, pageQuery } from '../schemas/common.js';
 import { gateSchema, onboardingSchema, transitionSchema } from '../schemas/resources.js';
@@ -207,6 +208,25 @@ export const onboardingRoutes = [
         playbookVersionId: body.playbookVersionId,
         actor: principal.actor,
       });
+      if (body.playbookVersionId !== onboarding.playbookVersionId) {
+        // What production runs for this partner changed: a marker incidents are correlated with.
+        await ctx.store.changes.add(
+          {
+            kind: 'playbook',
+            title: `${playbook.playbook} ${playbook.version} for this partner (was version ${onboarding.playbookVersionId.slice(0, 12)})`,
+            description: body.why,
+            partnerId: onboarding.partnerId,
+            ref: body.playbookVersionId,
+          },
+          { actor: principal.actor },
+        );
+        // Monitors the new version adds start now; the ones it drops stop at their next execution.
+        if (ctx.jobs && (await ctx.store.monitoring.enabled(onboarding.id)))
+          await scheduleMonitors(
+            { jobs: ctx.jobs, versions: ctx.versions, now: () => ctx.now().getTime() },
+            { id: onboarding.id, playbookVersionId: body.playbookVersionId },
+          );
+      }
       return visibleOnboarding(ctx, principal, onboarding.id);
     },
   }),
