@@ -164,6 +164,8 @@ describe('gangway incident / changes / monitoring through the API', () => {
     ok(await admin('incident', 'attempt', incidentId, '--what', 'restarted the gateway'), 'attempt');
     refused(await admin('incident', 'attempt', incidentId, '--what', '  '), /--what is empty/);
     ok(await admin('incident', 'note', incidentId, 'customers', 'informed'), 'note');
+    ok(await admin('incident', 'impact', incidentId, 'partners', 'cannot', 'create', 'notes'), 'impact');
+    refused(await admin('incident', 'impact', incidentId, ' '), /the impact is empty/);
     const sev = await admin('incident', 'severity', incidentId, 'SEV2');
     ok(sev, 'severity');
     assert.match(sev.out, /SEV2/);
@@ -212,6 +214,7 @@ describe('gangway incident / changes / monitoring through the API', () => {
     assert.match(printed.out, /^# /);
     assert.ok(printed.out.includes('Notes API down'));
     assert.ok(printed.out.includes('alert on gateway restarts'), 'follow-ups in the report');
+    assert.match(printed.out, /## Impact[\s\S]*partners cannot create notes/, 'the recorded impact');
     const file = join(tempDir(), 'pir.md');
     const written = await admin('incident', 'report', incidentId, '--out', file);
     ok(written, 'report --out');

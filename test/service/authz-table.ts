@@ -214,6 +214,11 @@ export const AUTHZ_TABLE: Record<string, Row> = {
     body: () => ({ text: `checked the upstream ${++made}` }),
     expect: STAFF_WRITE(200),
   },
+  'POST /incidents/{incidentId}/impact': {
+    url: (f) => `/incidents/${f.incidentB}/impact`,
+    body: () => ({ impact: `partners cannot pay ${++made}` }),
+    expect: STAFF_WRITE(200),
+  },
   'POST /incidents/{incidentId}/severity': {
     url: (f) => `/incidents/${f.incidentB}/severity`,
     body: () => ({ severity: 'SEV2' }),

@@ -125,6 +125,24 @@ export function registerIncident(program: Command, io: Io, done: (code: number) 
   );
   serverOptions(
     incident
+      .command('impact')
+      .description('record the impact statement (in the post-incident report and on the timeline)')
+      .argument('<id>', 'incident id')
+      .argument('<text...>', 'who and what is affected, how badly'),
+  ).action(async (id: string, words: string[], flags: ServerFlags) =>
+    done(
+      await command(
+        io,
+        id,
+        'impact',
+        { impact: nonEmpty('the impact', words.join(' ')) },
+        'impact recorded',
+        flags,
+      ),
+    ),
+  );
+  serverOptions(
+    incident
       .command('severity')
       .description('change the severity (clocks are re-planned from the trigger)')
       .argument('<id>', 'incident id')

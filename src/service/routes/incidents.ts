@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { InputError } from '../../core/errors.js';
 import type { IncidentCommand, IncidentState } from '../../core/ops/incident.js';
 import { CLOCKS } from '../../core/ops/types.js';
 import type { Incident } from '../../store/index.js';
@@ -243,6 +244,40 @@ export const incidentRoutes = [
     z.object({ text: z.string().trim().min(1).max(4000) }),
     (b: { text: string }, by) => ({ type: 'note', by, text: b.text }),
   ),
+  route({
+    method: 'POST',
+    path: '/incidents/{incidentId}/impact',
+    operationId: 'recordIncidentImpact',
+    summary:
+      'Record the impact statement (who and what is affected, how badly): in the report and on the timeline',
+    tag: 'incidents',
+    roles: WRITERS,
+    params,
+    body: z.object({ impact: z.string().trim().min(1).max(4000) }),
+    response: { status: 200, description: 'The incident with its impact.', schema: incidentDetailSchema },
+    errors: [404, 409],
+    async handle({ ctx, principal, params: p, body }) {
+      let incident = await visibleIncident(ctx, principal, p.incidentId);
+      const entry = { type: 'impact', actor: principal.name, message: `Impact: ${body.impact}` };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const updated = await ctx.store.incidents.update(
+            incident.id,
+            incident.version,
+            { impact: body.impact },
+            [entry],
+            { actor: principal.actor },
+          );
+          return detail(ctx, updated);
+        } catch (error) {
+          // The engine wrote meanwhile (a signal, a timer): the impact applies to the fresh row.
+          if (!(error instanceof InputError && error.code === 'incident.conflict') || attempt >= 3)
+            throw error;
+          incident = await visibleIncident(ctx, principal, p.incidentId);
+        }
+      }
+    },
+  }),
   commandRoute(
     'severity',
     'changeIncidentSeverity',
