@@ -19,13 +19,18 @@ export interface GangwayRun {
   error?: string;
 }
 
-/** `node bin/gangway.js contract <spec> --safe --max-cases 1` against a base URL. */
+/**
+ * `node bin/gangway.js contract <spec> --safe --max-cases <n>` against a base URL: 1 (one request per
+ * operation, the first-use cost of every schema in every case) unless told; 2 is the command's default (one
+ * from examples, one property-based).
+ */
 export async function runGangway(
   repo: string,
   spec: string,
   baseUrl: string,
   exclude: readonly string[],
   limitMs: number,
+  maxCases = 1,
 ): Promise<GangwayRun> {
   const report = join(mkdtempSync(join(tmpdir(), 'gangway-bench-')), 'report.json');
   const args = [
@@ -38,7 +43,7 @@ export async function runGangway(
     'Authorization: Bearer x',
     '--safe',
     '--max-cases',
-    '1',
+    String(maxCases),
     '--seed',
     '1',
     '--report',

@@ -287,7 +287,10 @@ async function main(): Promise<void> {
   }
 }
 
-async function comparePair(file: string, url: string): Promise<{ gangway: GangwayRun; dredd: DreddRun }> {
+async function comparePair(
+  file: string,
+  url: string,
+): Promise<{ gangway: GangwayRun; gangwayDefault: GangwayRun; dredd: DreddRun }> {
   // A mock answers an operation's first requests slowly (it builds that response's sampler or
   // validator, its code is not optimised yet): two unmeasured passes over the same operations first,
   // so neither tool pays the server's warm-up (the tool measured first used to).
@@ -306,16 +309,26 @@ async function comparePair(file: string, url: string): Promise<{ gangway: Gangwa
     `Gangway on the variant (median of 3 runs; checks ${runs.map((r) => fmt(r.checkMs)).join(', ')} ms)`,
     gangway,
   );
+  // The command's default, --max-cases 2 (one case from examples, one property-based): about as many
+  // requests per operation as Dredd's one per documented response.
+  const defaults: GangwayRun[] = [];
+  for (let i = 0; i < 3; i++) defaults.push(await runGangway(REPO, file, url, [], GANGWAY_LIMIT_MS, 2));
+  defaults.sort((a, b) => a.checkMs - b.checkMs);
+  const gangwayDefault = defaults[1]!;
+  printGangway(
+    `Gangway on the variant at its default --max-cases 2 (median of 3 runs; checks ${defaults.map((r) => fmt(r.checkMs)).join(', ')} ms)`,
+    gangwayDefault,
+  );
   const dredd = await runDredd(REPO, file, url, DREDD_LIMIT_MS);
   printDredd('Dredd on the variant', dredd);
-  return { gangway, dredd };
+  return { gangway, gangwayDefault, dredd };
 }
 
 function summary(
   asPublished: GangwayRun,
   dreddAsPublished: DreddRun,
   dreddRenamed: DreddRun,
-  pairs: { server: string; gangway: GangwayRun; dredd: DreddRun }[],
+  pairs: { server: string; gangway: GangwayRun; gangwayDefault: GangwayRun; dredd: DreddRun }[],
 ): void {
   console.log('\n=== Summary');
   console.log(
@@ -324,18 +337,23 @@ function summary(
   console.log(
     `reserved names renamed: Dredd ${dreddRenamed.requests} requests, ${dreddRenamed.missingExamples} transactions refused for want of an example`,
   );
-  for (const { server, gangway, dredd } of pairs) {
+  for (const { server, gangway, gangwayDefault, dredd } of pairs) {
     if (dredd.requests === 0) {
       console.log(`variant on ${server}: Dredd sent no request, no ratio`);
       continue;
     }
-    const g = perSecond(gangway.requests, gangway.checkMs) ?? 0;
     const d = perSecond(dredd.requests, dredd.testsMs ?? dredd.wallMs) ?? 0;
-    const gWall = perSecond(gangway.requests, gangway.wallMs) ?? 0;
     const dWall = perSecond(dredd.requests, dredd.wallMs) ?? 0;
-    console.log(
-      `variant on ${server}: request phase Gangway ${fmt(g, 1)} req/s vs Dredd ${fmt(d, 1)} req/s -> ${fmt(g / d, 2)}x; whole process Gangway ${fmt(gWall, 1)} vs Dredd ${fmt(dWall, 1)} req/s -> ${fmt(gWall / dWall, 2)}x`,
-    );
+    for (const [label, run] of [
+      ['--max-cases 1', gangway],
+      ['--max-cases 2 (default)', gangwayDefault],
+    ] as const) {
+      const g = perSecond(run.requests, run.checkMs) ?? 0;
+      const gWall = perSecond(run.requests, run.wallMs) ?? 0;
+      console.log(
+        `variant on ${server}, Gangway ${label}: request phase Gangway ${fmt(g, 1)} req/s (${run.requests} requests) vs Dredd ${fmt(d, 1)} req/s (${dredd.requests}) -> ${fmt(g / d, 2)}x; whole process Gangway ${fmt(gWall, 1)} vs Dredd ${fmt(dWall, 1)} req/s -> ${fmt(gWall / dWall, 2)}x`,
+      );
+    }
   }
 }
 

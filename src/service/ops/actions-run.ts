@@ -1,6 +1,5 @@
 import type { LookupFunction } from 'node:net';
 import { errorMessage, GangwayError } from '../../core/errors.js';
-import type { IncidentState } from '../../core/ops/incident.js';
 import type { ActionConfig } from '../../core/ops/types.js';
 import type { JobQueue } from '../../jobs/index.js';
 import { describeUrl, send } from '../../notify/http.js';
@@ -19,6 +18,7 @@ import { partnerSecrets } from '../partner-secrets.js';
 import type { PlaybookVersions } from '../playbooks.js';
 import type { RunDetail } from './actions.js';
 import { MONITOR_JOB, monitorJobKey } from './monitor-job.js';
+import { notifiedIncident } from './notified-incident.js';
 
 /** What executing an action needs. */
 export interface ExecuteDeps {
@@ -197,23 +197,10 @@ async function ticket(
 }
 
 function message(incident: Incident, deliveryKey: string, now: number): NotificationMessage {
-  const state = incident.state as IncidentState | null;
   return {
     deliveryKey,
     event: 'triggered',
-    incident: {
-      id: incident.id,
-      title: incident.title,
-      severity: incident.severity,
-      status: incident.status,
-      summary: incident.summary,
-      dedupKey: incident.dedupKey,
-      signature: incident.signature,
-      environment: incident.environment,
-      ...(incident.partnerId && { partner: incident.partnerId }),
-      components: incident.components,
-      triggeredAt: new Date(state?.triggeredAt ?? Date.parse(incident.openedAt)).toISOString(),
-    },
+    incident: notifiedIncident(incident),
     text: `[${incident.severity}] ${incident.title}: ${incident.summary}`,
     at: new Date(now).toISOString(),
   };

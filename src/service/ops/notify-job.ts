@@ -1,5 +1,4 @@
 import { errorMessage, GangwayError } from '../../core/errors.js';
-import type { IncidentState } from '../../core/ops/incident.js';
 import type { JobHandler } from '../../jobs/index.js';
 import {
   DeliveryError,
@@ -14,6 +13,7 @@ import { createResolver, mapSecretSource } from '../../playbook/secrets.js';
 import type { Incident } from '../../store/index.js';
 import type { IncidentDeps, NotifyPayload } from './incident-engine.js';
 import type { IncidentLinks } from './links.js';
+import { notifiedIncident } from './notified-incident.js';
 import type { NotifyClients } from './notify-clients.js';
 
 export interface NotifyDeps extends IncidentDeps {
@@ -136,7 +136,6 @@ async function messageFor(
   incident: Incident,
   p: NotifyPayload,
 ): Promise<NotificationMessage> {
-  const state = incident.state as IncidentState | null;
   const { playbook } = incident.playbookVersionId
     ? await deps.versions.get(incident.playbookVersionId)
     : { playbook: undefined };
@@ -148,18 +147,8 @@ async function messageFor(
     deliveryKey: p.deliveryKey,
     event: p.event as NotificationEvent,
     incident: {
-      id: incident.id,
-      title: incident.title,
-      severity: incident.severity,
+      ...notifiedIncident(incident),
       ...(severity && { severityRank: severity.rank }),
-      status: incident.status,
-      summary: incident.summary,
-      dedupKey: incident.dedupKey,
-      signature: incident.signature,
-      environment: incident.environment,
-      ...(incident.partnerId && { partner: incident.partnerId }),
-      components: incident.components,
-      triggeredAt: new Date(state?.triggeredAt ?? Date.parse(incident.openedAt)).toISOString(),
       ...(detector?.runbook && {
         runbook: { name: detector.runbook, ...(links?.runbook && { url: links.runbook }) },
       }),
