@@ -4,14 +4,20 @@
 // re-opens (a second trigger) and the throttle is skipped by its cool-down → a manual rollback waits for
 // approval, runs after approve (retried once after a 503) → a rerun executes a monitor now → a rejected run.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Sandbox, startSandbox } from '../../src/demo/sandbox.js';
 import { verifyWebhookSignature } from '../../src/notify/index.js';
-import { startServer } from '../../src/service/runtime.js';
 import { type Captured, type Receiver, startReceiver } from '../notify/receiver.js';
+import {
+  firstOpenIncident,
+  incidentStatus,
+  incidentTimeline,
+  monitorSamples,
+  type OpsService,
+  onboardAcme,
+  startOpsService,
+  until as waitUntil,
+} from './ops-support.js';
 
 const HOOK_KEY = 'whsec-actions-7d2e81';
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -60,53 +66,24 @@ interface Event {
   data: Record<string, unknown>;
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// Every wait of this walk is allowed 30 s (the other walks' default is 20 s).
+const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined) =>
+  waitUntil(what, probe, 30_000);
 
 describe('operations: automated actions — signed webhook, cool-down, approval, rerun', () => {
   let sandbox: Sandbox;
   let hooks: Receiver;
-  let dataDir: string;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let admin: string;
+  let ops: OpsService;
   let onboardingId: string;
   let rollbackCalls = 0;
 
-  const api = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/api/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${admin}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  // Paths below /api/v1.
+  const api = <T>(method: string, path: string, body?: unknown) => ops.api<T>(method, `/api/v1${path}`, body);
   const runs = async (incidentId: string) =>
     (await api<{ items: Run[] }>('GET', `/incidents/${incidentId}/actions`)).body.items;
-  const timeline = async (incidentId: string) =>
-    (await api<{ items: Event[] }>('GET', `/incidents/${incidentId}/timeline`)).body.items;
+  const timeline = (incidentId: string) => incidentTimeline<Event>(ops.api, incidentId);
   const arrivals = (path: string): Captured[] => hooks.requests.filter((r) => r.url === path);
-  const samples = async (monitorId: string) =>
-    (
-      await api<{ items: { at: string }[] }>(
-        'GET',
-        `/onboardings/${onboardingId}/samples?monitorId=${monitorId}&limit=50`,
-      )
-    ).body.items;
+  const samples = (monitorId: string) => monitorSamples<{ at: string }>(ops.api, onboardingId, monitorId, 50);
 
   before(async () => {
     sandbox = await startSandbox();
@@ -120,41 +97,18 @@ describe('operations: automated actions — signed webhook, cool-down, approval,
         return { status: 201, body: { number: 7, html_url: 'https://github.example/acme/ops/issues/7' } };
       return { status: 200, body: {} };
     });
-    dataDir = await mkdtemp(join(tmpdir(), 'gangway-actions-'));
-    server = await startServer({
-      dataDir,
-      port: 0,
-      allowPrivateTargets: ['127.0.0.0/8'],
-      config: { version: 'test' },
-      env: { GANGWAY_SECRET_KEY: KEY },
-    });
-    admin = (await server.runtime.store.tokens.create({ role: 'admin', name: 'alice', actor: 'test' })).token;
-    const pushed = await api<{ version: { id: string } }>('POST', '/playbooks', { playbookText: PLAYBOOK });
-    assert.equal(pushed.status, 201, JSON.stringify(pushed.body));
-    assert.equal((await api('POST', '/partners', { id: 'acme', name: 'Acme' })).status, 201);
-    for (const [name, value] of [
-      ['LIVE_URL', sandbox.url],
-      ['HOOK_URL', hooks.url],
-      ['hook_key', HOOK_KEY],
-      ['gh_token', GH_TOKEN],
-    ]) {
-      assert.equal((await api('PUT', `/secrets/acme/${name}`, { value })).status, 204);
-    }
-    const onboarding = await api<{ id: string }>('POST', '/onboardings', {
-      partnerId: 'acme',
-      playbookVersionId: pushed.body.version.id,
-    });
-    assert.equal(onboarding.status, 201, JSON.stringify(onboarding.body));
-    onboardingId = onboarding.body.id;
-    const on = await api('PUT', `/onboardings/${onboardingId}/monitoring`, { enabled: true });
-    assert.equal(on.status, 200, JSON.stringify(on.body));
+    ops = await startOpsService({ secretKey: KEY, dataDirPrefix: 'gangway-actions-', adminName: 'alice' });
+    ({ onboardingId } = await onboardAcme(
+      ops.api,
+      { playbookText: PLAYBOOK },
+      { LIVE_URL: sandbox.url, HOOK_URL: hooks.url, hook_key: HOOK_KEY, gh_token: GH_TOKEN },
+    ));
   });
 
   after(async () => {
-    await server?.close();
+    await ops?.close();
     await sandbox?.close();
     await hooks?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   test('the whole walk', { timeout: 150_000 }, async () => {
@@ -162,10 +116,9 @@ describe('operations: automated actions — signed webhook, cool-down, approval,
 
     // 1. Latency → incident → the detector's throttle webhook, signed.
     sandbox.setFaults(['slow']);
-    const incident = await until('the incident', async () => {
-      const list = await api<{ items: { id: string; dedupKey: string }[] }>('GET', '/incidents?status=open');
-      return list.body.items[0];
-    });
+    const incident = await until('the incident', () =>
+      firstOpenIncident<{ id: string; dedupKey: string }>(ops.api),
+    );
     const throttle = await until('the throttle webhook', () => arrivals('/throttle')[0]);
     const signature = String(throttle.headers['gangway-signature'] ?? '');
     assert.ok(verifyWebhookSignature(HOOK_KEY, signature, throttle.body, Date.now()), 'signature verifies');
@@ -192,10 +145,9 @@ describe('operations: automated actions — signed webhook, cool-down, approval,
 
     // 2. Recovery, then a second trigger within the cool-down: the flap re-opens the incident, the throttle is skipped.
     sandbox.setFaults([]);
-    await until('auto-resolve', async () => {
-      const got = await api<{ status: string }>('GET', `/incidents/${incident.id}`);
-      return got.body.status === 'resolved' ? true : undefined;
-    });
+    await until('auto-resolve', async () =>
+      (await incidentStatus(ops.api, incident.id)) === 'resolved' ? true : undefined,
+    );
     sandbox.setFaults(['slow']);
     const skipped = await until('the skipped throttle', async () =>
       (await runs(incident.id)).find((r) => r.actionId === 'throttle' && r.status === 'suppressed'),
@@ -273,7 +225,7 @@ describe('operations: automated actions — signed webhook, cool-down, approval,
       deliveries.body.items.filter((d) => d.key === `action:${ticket.body.id}`).map((d) => d.status),
       ['delivered'],
     );
-    assert.deepEqual(await server.runtime.store.deliveries.lastRef(incident.id, 'issues'), {
+    assert.deepEqual(await ops.server.runtime.store.deliveries.lastRef(incident.id, 'issues'), {
       issue: 7,
       url: 'https://github.example/acme/ops/issues/7',
     });

@@ -6,14 +6,25 @@
 // fires exactly once → acknowledged → escalation stops → fault cleared → auto-resolved → the report has
 // the times.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_CLIENT_SECRET, type Sandbox, startSandbox } from '../../src/demo/sandbox.js';
 import { verifyWebhookSignature } from '../../src/notify/index.js';
-import { startServer } from '../../src/service/runtime.js';
-import { type Receiver, startReceiver } from '../notify/receiver.js';
+import type { Receiver } from '../notify/receiver.js';
+import {
+  type Arrival,
+  assertNoDeliveryTwice,
+  escalationsTo,
+  firstOpenIncident,
+  incidentStatus,
+  incidentTimeline,
+  monitorSamples,
+  type OpsService,
+  onboardAcme,
+  startArrivalsReceiver,
+  startOpsService,
+  until,
+} from './ops-support.js';
 
 const HOOK_KEY = 'whsec-test-7d2e01';
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -58,20 +69,6 @@ notifiers:
   level4: { type: webhook, url: "\${secret.HOOK_URL}/l4", secret: "\${secret.hook_key}" }
 `;
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 type Pointer = { pointer: string; code: string; firstSeen: number };
 type Entry = {
   type: string;
@@ -89,108 +86,53 @@ type Entry = {
 describe('operations: schema drift → incident → escalation survives a restart → ack → auto-resolve', () => {
   let sandbox: Sandbox;
   let hooks: Receiver;
-  let dataDir: string;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let admin: string;
+  let ops: OpsService;
   let onboardingId: string;
-  const arrivals: { path: string; at: number; body: string; signature: string; key: string }[] = [];
-
-  const start = () =>
-    startServer({
-      dataDir,
-      port: 0,
-      allowPrivateTargets: ['127.0.0.0/8'],
-      config: { version: 'test', publicUrl: 'https://gangway.example' },
-      env: { GANGWAY_SECRET_KEY: KEY },
-    });
-  const api = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${admin}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-  type SampleList = { items: { outcome: string }[] };
-  const samples = () =>
-    api<SampleList>('GET', `/api/v1/onboardings/${onboardingId}/samples?monitorId=payments-contract`);
+  const arrivals: Arrival[] = [];
+  const samples = () => monitorSamples<{ outcome: string }>(ops.api, onboardingId, 'payments-contract');
 
   before(async () => {
     sandbox = await startSandbox();
-    hooks = await startReceiver((req) => {
-      arrivals.push({
-        path: req.url,
-        at: Date.now(),
-        body: req.body,
-        signature: String(req.headers['gangway-signature'] ?? ''),
-        key: String(req.headers['gangway-delivery'] ?? ''),
-      });
-      return { status: 200, body: {} };
+    hooks = await startArrivalsReceiver(arrivals);
+    ops = await startOpsService({
+      secretKey: KEY,
+      dataDirPrefix: 'gangway-ops-drift-',
+      publicUrl: 'https://gangway.example',
     });
-    dataDir = await mkdtemp(join(tmpdir(), 'gangway-ops-drift-'));
-    server = await start();
-    admin = (await server.runtime.store.tokens.create({ role: 'admin', name: 'admin', actor: 'test' })).token;
-    const pushed = await api<{ version: { id: string } }>('POST', '/api/v1/playbooks', {
-      playbookText: PLAYBOOK,
-      specText: await readFile(SPEC, 'utf8'),
-    });
-    assert.equal(pushed.status, 201, JSON.stringify(pushed.body));
-    assert.equal((await api('POST', '/api/v1/partners', { id: 'acme', name: 'Acme' })).status, 201);
-    for (const [name, value] of [
-      ['LIVE_URL', sandbox.url],
-      ['client_secret', DEMO_CLIENT_SECRET],
-      ['HOOK_URL', hooks.url],
-      ['hook_key', HOOK_KEY],
-    ]) {
-      assert.equal((await api('PUT', `/api/v1/secrets/acme/${name}`, { value })).status, 204);
-    }
-    const onboarding = await api<{ id: string }>('POST', '/api/v1/onboardings', {
-      partnerId: 'acme',
-      playbookVersionId: pushed.body.version.id,
-    });
-    assert.equal(onboarding.status, 201, JSON.stringify(onboarding.body));
-    onboardingId = onboarding.body.id;
-    const on = await api<{ enabled: boolean }>('PUT', `/api/v1/onboardings/${onboardingId}/monitoring`, {
-      enabled: true,
-    });
-    assert.equal(on.status, 200, JSON.stringify(on.body));
+    ({ onboardingId } = await onboardAcme(
+      ops.api,
+      { playbookText: PLAYBOOK, specText: await readFile(SPEC, 'utf8') },
+      { LIVE_URL: sandbox.url, client_secret: DEMO_CLIENT_SECRET, HOOK_URL: hooks.url, hook_key: HOOK_KEY },
+    ));
   });
 
   after(async () => {
-    await server?.close();
+    await ops?.close();
     await sandbox?.close();
     await hooks?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   test('the whole walk', { timeout: 120_000 }, async () => {
     // Healthy first: contract samples pass, no incident.
     await until('two passing contract samples', async () => {
       const list = await samples();
-      return list.body.items.filter((s) => s.outcome === 'passed').length >= 2 ? true : undefined;
+      return list.filter((s) => s.outcome === 'passed').length >= 2 ? true : undefined;
     });
-    assert.equal((await api<{ items: unknown[] }>('GET', '/api/v1/incidents')).body.items.length, 0);
+    assert.equal((await ops.api<{ items: unknown[] }>('GET', '/api/v1/incidents')).body.items.length, 0);
 
     sandbox.setFaults(['schema-drift']);
     const driftSince = Date.now();
     type Item = { id: string; status: string; openedAt: string; detectorKind: string };
-    const incident = await until('the incident', async () => {
-      const list = await api<{ items: Item[] }>('GET', '/api/v1/incidents?status=open');
-      return list.body.items[0];
-    });
+    const incident = await until('the incident', () => firstOpenIncident<Item>(ops.api));
     assert.equal(incident.detectorKind, 'schema-drift');
     const openedAt = Date.parse(incident.openedAt);
     assert.ok(openedAt - driftSince < 5_000, `opened ${openedAt - driftSince} ms after the drift began`);
     // The incident names the operation and the pointers; the trigger's details say when each was first seen.
-    const full = await api<{ summary: string; title: string }>('GET', `/api/v1/incidents/${incident.id}`);
+    const full = await ops.api<{ summary: string; title: string }>('GET', `/api/v1/incidents/${incident.id}`);
     assert.match(full.body.title, /Schema drift in createPayment/);
     assert.match(full.body.summary, /responses of createPayment stopped matching the contract at .*\/amount/);
-    const timeline = await api<{ items: Entry[] }>('GET', `/api/v1/incidents/${incident.id}/timeline`);
-    const details = timeline.body.items.find((e) => e.type === 'triggered')?.data.details;
+    const timeline = await incidentTimeline<Entry>(ops.api, incident.id);
+    const details = timeline.find((e) => e.type === 'triggered')?.data.details;
     assert.equal(details?.operation, 'createPayment');
     assert.equal(details?.code, 'response.body.schema');
     const amount = details?.pointers.find((p) => p.pointer === '/amount');
@@ -221,8 +163,7 @@ describe('operations: schema drift → incident → escalation survives a restar
     );
 
     // Restart before level 3's deadline (8 s): it still fires, once.
-    await server.close();
-    server = await start();
+    await ops.restart();
     const l3 = await until('level 3', () => arrivals.find((a) => a.path === '/l3'));
     assert.ok(
       Math.abs(l3.at - (openedAt + 8_000)) < 1_000,
@@ -230,26 +171,22 @@ describe('operations: schema drift → incident → escalation survives a restar
     );
 
     // Acknowledge: escalation stops (level 4 never comes).
-    const ack = await api<{ status: string }>('POST', `/api/v1/incidents/${incident.id}/acknowledge`, {});
+    const ack = await ops.api<{ status: string }>('POST', `/api/v1/incidents/${incident.id}/acknowledge`, {});
     assert.equal(ack.status, 200, JSON.stringify(ack.body));
     assert.equal(ack.body.status, 'acknowledged');
 
     // Clear the fault: recovery resolves it by itself.
     sandbox.setFaults([]);
-    await until('auto-resolve', async () => {
-      const got = await api<{ status: string }>('GET', `/api/v1/incidents/${incident.id}`);
-      return got.body.status === 'resolved' ? got.body : undefined;
-    });
+    await until('auto-resolve', async () =>
+      (await incidentStatus(ops.api, incident.id)) === 'resolved' ? true : undefined,
+    );
     await new Promise((r) => setTimeout(r, 500));
-    const byPath = (p: string) =>
-      arrivals.filter((a) => a.path === p && a.key.includes(':escalated:')).length;
-    const keys = arrivals.map((a) => a.key);
-    assert.equal(new Set(keys).size, keys.length, `no delivery twice: ${keys.join(', ')}`);
-    assert.equal(byPath('/l2'), 1, 'level 2 exactly once');
-    assert.equal(byPath('/l3'), 1, 'level 3 exactly once across the restart');
-    assert.equal(byPath('/l4'), 0, 'no escalation after the acknowledgement');
+    assertNoDeliveryTwice(arrivals);
+    assert.equal(escalationsTo(arrivals, '/l2'), 1, 'level 2 exactly once');
+    assert.equal(escalationsTo(arrivals, '/l3'), 1, 'level 3 exactly once across the restart');
+    assert.equal(escalationsTo(arrivals, '/l4'), 0, 'no escalation after the acknowledgement');
 
-    const report = await api<{ markdown: string }>('GET', `/api/v1/incidents/${incident.id}/report`);
+    const report = await ops.api<{ markdown: string }>('GET', `/api/v1/incidents/${incident.id}/report`);
     assert.equal(report.status, 200);
     // Detection is measured from the first drifting sample (the detector's firstSeenAt) to the trigger.
     assert.match(report.body.markdown, /\| Detection \| [^|(]+Z \| \d+(\.\d+)?s \| [^|]+ \| met \|/);

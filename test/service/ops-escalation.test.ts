@@ -4,16 +4,25 @@
 // level 2 at its deadline → the service restarts before level 3's deadline, which still fires exactly
 // once → acknowledged → escalation stops → fault cleared → auto-resolved → the report has the times.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { type Sandbox, startSandbox } from '../../src/demo/sandbox.js';
 import { verifyWebhookSignature } from '../../src/notify/index.js';
-import { startServer } from '../../src/service/runtime.js';
-import { type Receiver, startReceiver } from '../notify/receiver.js';
+import type { Receiver } from '../notify/receiver.js';
+import {
+  type Arrival,
+  assertNoDeliveryTwice,
+  escalationsTo,
+  firstOpenIncident,
+  incidentStatus,
+  incidentTimeline,
+  type OpsService,
+  onboardAcme,
+  startArrivalsReceiver,
+  startOpsService,
+  until,
+} from './ops-support.js';
 
 const HOOK_KEY = 'whsec-test-4f1c9a';
 const KEY = Buffer.alloc(32, 9).toString('base64');
@@ -57,63 +66,17 @@ notifiers:
 `;
 }
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('operations: latency spike → incident → escalation survives a restart → ack → auto-resolve', () => {
   let sandbox: Sandbox;
   let hooks: Receiver;
   let smtp: SMTPServer;
   const mails: { at: number; mail: ParsedMail }[] = [];
-  let dataDir: string;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let admin: string;
-  const arrivals: { path: string; at: number; body: string; signature: string; key: string }[] = [];
-
-  const start = () =>
-    startServer({
-      dataDir,
-      port: 0,
-      allowPrivateTargets: ['127.0.0.0/8'],
-      config: { version: 'test', publicUrl: 'https://gangway.example' },
-      env: { GANGWAY_SECRET_KEY: KEY },
-    });
-  const api = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${admin}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  let ops: OpsService;
+  const arrivals: Arrival[] = [];
 
   before(async () => {
     sandbox = await startSandbox();
-    hooks = await startReceiver((req) => {
-      arrivals.push({
-        path: req.url,
-        at: Date.now(),
-        body: req.body,
-        signature: String(req.headers['gangway-signature'] ?? ''),
-        key: String(req.headers['gangway-delivery'] ?? ''),
-      });
-      return { status: 200, body: {} };
-    });
+    hooks = await startArrivalsReceiver(arrivals);
     smtp = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -130,57 +93,35 @@ describe('operations: latency spike → incident → escalation survives a resta
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const smtpPort = (smtp.server.address() as { port: number }).port;
-    dataDir = await mkdtemp(join(tmpdir(), 'gangway-ops-'));
-    server = await start();
-    admin = (await server.runtime.store.tokens.create({ role: 'admin', name: 'admin', actor: 'test' })).token;
-    const pushed = await api<{ version: { id: string } }>('POST', '/api/v1/playbooks', {
-      playbookText: playbook(smtpPort),
+    ops = await startOpsService({
+      secretKey: KEY,
+      dataDirPrefix: 'gangway-ops-',
+      publicUrl: 'https://gangway.example',
     });
-    assert.equal(pushed.status, 201, JSON.stringify(pushed.body));
-    assert.equal((await api('POST', '/api/v1/partners', { id: 'acme', name: 'Acme' })).status, 201);
-    for (const [name, value] of [
-      ['LIVE_URL', sandbox.url],
-      ['HOOK_URL', hooks.url],
-      ['hook_key', HOOK_KEY],
-    ]) {
-      assert.equal((await api('PUT', `/api/v1/secrets/acme/${name}`, { value })).status, 204);
-    }
-    const onboarding = await api<{ id: string }>('POST', '/api/v1/onboardings', {
-      partnerId: 'acme',
-      playbookVersionId: pushed.body.version.id,
-    });
-    assert.equal(onboarding.status, 201, JSON.stringify(onboarding.body));
-    const on = await api<{ enabled: boolean }>(
-      'PUT',
-      `/api/v1/onboardings/${onboarding.body.id}/monitoring`,
-      {
-        enabled: true,
-      },
+    const { monitoring } = await onboardAcme(
+      ops.api,
+      { playbookText: playbook(smtpPort) },
+      { LIVE_URL: sandbox.url, HOOK_URL: hooks.url, hook_key: HOOK_KEY },
     );
-    assert.equal(on.status, 200, JSON.stringify(on.body));
-    assert.equal(on.body.enabled, true);
+    assert.equal(monitoring.enabled, true);
   });
 
   after(async () => {
-    await server?.close();
+    await ops?.close();
     await sandbox?.close();
     await hooks?.close();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   test('the whole walk', { timeout: 120_000 }, async () => {
     // Healthy first: samples flow, no incident.
     await new Promise((r) => setTimeout(r, 1200));
-    assert.equal((await api<{ items: unknown[] }>('GET', '/api/v1/incidents')).body.items.length, 0);
+    assert.equal((await ops.api<{ items: unknown[] }>('GET', '/api/v1/incidents')).body.items.length, 0);
 
     sandbox.setFaults(['slow']);
     const slowSince = Date.now();
     type Item = { id: string; status: string; openedAt: string; detectorKind: string };
-    const incident = await until('the incident', async () => {
-      const list = await api<{ items: Item[] }>('GET', '/api/v1/incidents?status=open');
-      return list.body.items[0];
-    });
+    const incident = await until('the incident', () => firstOpenIncident<Item>(ops.api));
     assert.equal(incident.detectorKind, 'latency-spike');
     const openedAt = Date.parse(incident.openedAt);
     assert.ok(
@@ -204,8 +145,7 @@ describe('operations: latency spike → incident → escalation survives a resta
     );
 
     // Restart before level 3's deadline (8 s): it still fires, once.
-    await server.close();
-    server = await start();
+    await ops.restart();
     const l3 = await until('level 3', () => arrivals.find((a) => a.path === '/l3'));
     assert.ok(
       Math.abs(l3.at - (openedAt + 8_000)) < 1_000,
@@ -213,7 +153,7 @@ describe('operations: latency spike → incident → escalation survives a resta
     );
 
     // Acknowledge: escalation stops (level 4 never comes).
-    const ack = await api<{ status: string; acknowledgedBy: string | null; triggeredAt: string | null }>(
+    const ack = await ops.api<{ status: string; acknowledgedBy: string | null; triggeredAt: string | null }>(
       'POST',
       `/api/v1/incidents/${incident.id}/acknowledge`,
       {},
@@ -229,31 +169,25 @@ describe('operations: latency spike → incident → escalation survives a resta
     sandbox.setFaults([]);
     await until(
       'auto-resolve',
-      async () => {
-        const got = await api<{ status: string }>('GET', `/api/v1/incidents/${incident.id}`);
-        return got.body.status === 'resolved' ? got.body : undefined;
-      },
+      async () => ((await incidentStatus(ops.api, incident.id)) === 'resolved' ? true : undefined),
       20_000,
     );
     await new Promise((r) => setTimeout(r, 500));
-    const byPath = (p: string) =>
-      arrivals.filter((a) => a.path === p && a.key.includes(':escalated:')).length;
-    const keys = arrivals.map((a) => a.key);
-    assert.equal(new Set(keys).size, keys.length, `no delivery twice: ${keys.join(', ')}`);
-    assert.equal(byPath('/l3'), 1, 'level 3 exactly once across the restart');
+    assertNoDeliveryTwice(arrivals);
+    assert.equal(escalationsTo(arrivals, '/l3'), 1, 'level 3 exactly once across the restart');
     assert.ok(
       arrivals.some((a) => a.path === '/l3' && a.key.includes(':acknowledged:')),
       'the acknowledgement is told to everyone paged',
     );
-    assert.equal(byPath('/l2'), 1, 'level 2 exactly once');
-    assert.equal(byPath('/l4'), 0, 'no escalation after the acknowledgement');
+    assert.equal(escalationsTo(arrivals, '/l2'), 1, 'level 2 exactly once');
+    assert.equal(escalationsTo(arrivals, '/l4'), 0, 'no escalation after the acknowledgement');
 
-    const report = await api<{ markdown: string }>('GET', `/api/v1/incidents/${incident.id}/report`);
+    const report = await ops.api<{ markdown: string }>('GET', `/api/v1/incidents/${incident.id}/report`);
     assert.equal(report.status, 200);
     assert.match(report.body.markdown, /## Response times/);
     assert.match(report.body.markdown, /Acknowledge/i);
     assert.match(report.body.markdown, /Resolv/i);
-    const metrics = await api<{
+    const metrics = await ops.api<{
       operations: {
         incidents: number;
         mtta: { count: number; mean: number };
@@ -267,18 +201,15 @@ describe('operations: latency spike → incident → escalation survives a resta
     assert.ok(metrics.body.operations.mtta.mean >= 8_000, 'acknowledged after level 3');
     assert.equal(metrics.body.operations.mttr.count, 1);
     assert.deepEqual(metrics.body.operations.bySeverity, { SEV1: 1 });
-    const prometheus = await fetch(`${server.url}/metrics`, {
-      headers: { authorization: `Bearer ${admin}` },
+    const prometheus = await fetch(`${ops.server.url}/metrics`, {
+      headers: { authorization: `Bearer ${ops.admin}` },
     });
     const text = await prometheus.text();
     assert.match(text, /^gangway_mtta_seconds_count 1$/m);
     assert.match(text, /^gangway_incidents\{severity="SEV1"\} 1$/m);
 
-    const timeline = await api<{ items: { type: string }[] }>(
-      'GET',
-      `/api/v1/incidents/${incident.id}/timeline`,
-    );
-    const types = timeline.body.items.map((e) => e.type);
+    const timeline = await incidentTimeline<{ type: string }>(ops.api, incident.id);
+    const types = timeline.map((e) => e.type);
     for (const t of ['triggered', 'escalated', 'acknowledged', 'resolved', 'notification'])
       assert.ok(types.includes(t), `timeline has ${t}: ${types.join(', ')}`);
   });
