@@ -32,7 +32,6 @@ describe('monitor job', () => {
   let onboardingId: string;
   let clock = Date.parse('2026-11-22T10:00:00Z');
   let outcome: MonitorSample['outcome'] = 'passed';
-  const added: unknown[] = [];
   const errors: unknown[] = [];
   let handler: JobHandler;
   const executor = {
@@ -73,7 +72,7 @@ describe('monitor job', () => {
       executor,
       now: () => clock,
       random: () => 0,
-      jobs: { add: async (_name, payload) => void added.push(payload) as never, remove: async () => true },
+      jobs: { add: async () => undefined as never, remove: async () => true },
       onError: (error) => errors.push(error),
     });
   });

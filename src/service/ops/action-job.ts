@@ -15,7 +15,7 @@ import { type ExecuteDeps, executeAction } from './actions-run.js';
 import { applyCommand, type IncidentDeps } from './incident-engine.js';
 import { retryLater } from './notify-job.js';
 
-export type ActionJobDeps = IncidentDeps & Pick<ExecuteDeps, 'outbound'>;
+export type ActionJobDeps = IncidentDeps & Pick<ExecuteDeps, 'clients'>;
 
 /**
  * The job of one action run. A run it finds unrecorded (queued by a trigger, or by a request that crashed

@@ -1,4 +1,3 @@
-import type { LookupFunction } from 'node:net';
 import { errorMessage, GangwayError } from '../../core/errors.js';
 import type { ActionConfig } from '../../core/ops/types.js';
 import type { JobQueue } from '../../jobs/index.js';
@@ -14,11 +13,11 @@ import {
 import { resolveValue } from '../../playbook/references.js';
 import { createResolver, mapSecretSource } from '../../playbook/secrets.js';
 import type { ActionRun, Incident, Store } from '../../store/index.js';
-import { partnerSecrets } from '../partner-secrets.js';
 import type { PlaybookVersions } from '../playbooks.js';
 import type { RunDetail } from './actions.js';
 import { MONITOR_JOB, monitorJobKey } from './monitor-job.js';
 import { notifiedIncident } from './notified-incident.js';
+import type { NotifyClients } from './notify-clients.js';
 
 /** What executing an action needs. */
 export interface ExecuteDeps {
@@ -26,8 +25,8 @@ export interface ExecuteDeps {
   jobs: Pick<JobQueue, 'add'>;
   versions: PlaybookVersions;
   now(): number;
-  /** The outbound address guard for webhook and ticket hosts (absent: none). */
-  outbound?: (hosts: string[]) => { lookup: LookupFunction };
+  /** Guarded HTTP agents per host set and partners' secrets, shared with deliveries. */
+  clients: NotifyClients;
 }
 
 /** How an execution ended without throwing: what the timeline and the run record say. */
@@ -87,7 +86,7 @@ export async function executeAction(
 ): Promise<Executed> {
   if (action.type === 'rerun') return rerun(deps, action, incident, run);
   const values = incident.partnerId
-    ? await partnerSecrets(deps.store, incident.partnerId)
+    ? await deps.clients.secrets(incident.partnerId)
     : new Map<string, string>();
   secrets.push(...values.values());
   const resolver = createResolver(mapSecretSource(values), Object.fromEntries(values));
@@ -105,7 +104,7 @@ export async function executeAction(
     if (secret !== undefined) headers[SIGNATURE_HEADER.toLowerCase()] = signWebhook(secret, body, at);
     const what = describeUrl(`${action.id} webhook`, url);
     const answer = await send(
-      { signal, now: deps.now, ...http(deps, url) },
+      { signal, now: deps.now, ...http(deps, { url }) },
       { method: 'POST', url, headers, body, what, secrets },
     );
     return { result: `${what} answered ${answer.status}`, httpStatus: answer.status };
@@ -113,10 +112,9 @@ export async function executeAction(
   return ticket(deps, action, incident, run, signal, secrets, resolver);
 }
 
-function http(deps: ExecuteDeps, ...urls: string[]) {
-  if (!deps.outbound) return {};
-  const hosts = urls.filter((u) => URL.canParse(u)).map((u) => new URL(u).hostname.replace(/^\[|\]$/g, ''));
-  return { http: { lookup: deps.outbound(hosts).lookup } };
+function http(deps: ExecuteDeps, options: unknown) {
+  const settings = deps.clients.httpFor(options);
+  return settings ? { http: settings } : {};
 }
 
 /** Queues the monitors' executions now (replacing their pending scheduled ones; the schedule continues after). */
@@ -178,15 +176,12 @@ async function ticket(
   // A replayed job after the ticket was opened: the delivery's outcome stands.
   if (!go) return { result: `ticket via ${action.notifier}: ${delivery.status} before`, ref: delivery.ref };
   const ref = await deps.store.deliveries.lastRef(incident.id, action.notifier);
-  const urls = Object.values((options ?? {}) as Record<string, unknown>).filter(
-    (v): v is string => typeof v === 'string',
-  );
   try {
     const result = await kind.deliver(options, message(incident, key, deps.now()), {
       signal,
       now: deps.now,
       ...(ref !== undefined && ref !== null && { ref: ref as never }),
-      ...http(deps, ...urls),
+      ...http(deps, options),
     });
     await deps.store.deliveries.succeeded(key, result.ref);
     return { result: `ticket via ${action.notifier}: ${result.detail ?? result.status}`, ref: result.ref };

@@ -24,17 +24,21 @@ export class NotifyClients {
 
   constructor(private readonly deps: NotifyClientsDeps) {}
 
-  /** The HTTP settings for a notifier whose options name these hosts (undefined: no outbound guard). */
-  httpFor(hosts: readonly string[]): { dispatcher: Agent; lookup: LookupFunction } | undefined {
+  /**
+   * The HTTP settings for resolved notifier (or action) options: the hosts their URLs and `host` name decide
+   * the agent (undefined: no outbound guard).
+   */
+  httpFor(options: unknown): { dispatcher: Agent; lookup: LookupFunction } | undefined {
     if (!this.deps.outbound) return undefined;
-    const key = [...hosts].sort().join('\n');
+    const hosts = hostsOf(options);
+    const key = hosts.sort().join('\n');
     const hit = this.#agents.get(key);
     if (hit) {
       this.#agents.delete(key);
       this.#agents.set(key, hit);
       return { dispatcher: hit.agent, lookup: hit.lookup };
     }
-    const { lookup } = this.deps.outbound([...hosts]);
+    const { lookup } = this.deps.outbound(hosts);
     const entry = { agent: guardedAgent(lookup), lookup };
     this.#agents.set(key, entry);
     if (this.#agents.size > MAX_AGENTS) {
@@ -63,4 +67,16 @@ export class NotifyClients {
     this.#secrets.clear();
     await Promise.all(agents.map((a) => a.agent.close().catch(() => undefined)));
   }
+}
+
+/** Hostnames in resolved options (URL values and a `host`), for the outbound guard. */
+function hostsOf(options: unknown): string[] {
+  const hosts = new Set<string>();
+  for (const value of Object.values((options ?? {}) as Record<string, unknown>)) {
+    if (typeof value !== 'string') continue;
+    if (URL.canParse(value)) hosts.add(new URL(value).hostname.replace(/^\[|\]$/g, ''));
+  }
+  const host = (options as { host?: unknown } | null)?.host;
+  if (typeof host === 'string') hosts.add(host);
+  return [...hosts];
 }

@@ -67,7 +67,7 @@ export function notifyHandler(deps: NotifyDeps): JobHandler {
     let result: Awaited<ReturnType<typeof kind.deliver>>;
     try {
       const ref = await deps.store.deliveries.lastRef(incident.id, p.notifier);
-      const http = deps.clients.httpFor(hostsOf(options));
+      const http = deps.clients.httpFor(options);
       result = await kind.deliver(options, message, {
         signal,
         now: deps.now,
@@ -175,16 +175,4 @@ function describe(p: NotifyPayload, incident: Incident): string {
     default:
       return `${head}: ${p.event}`;
   }
-}
-
-/** Hostnames in a notifier's resolved options (URLs and hosts), for the outbound guard. */
-function hostsOf(options: unknown): string[] {
-  const hosts = new Set<string>();
-  for (const value of Object.values((options ?? {}) as Record<string, unknown>)) {
-    if (typeof value !== 'string') continue;
-    if (URL.canParse(value)) hosts.add(new URL(value).hostname.replace(/^\[|\]$/g, ''));
-  }
-  const host = (options as { host?: unknown } | null)?.host;
-  if (typeof host === 'string') hosts.add(host);
-  return [...hosts];
 }

@@ -54,7 +54,7 @@ export function startOperations(
     }),
     [INCIDENT_TIMER_JOB]: incidentTimerHandler(incidents),
     [NOTIFY_JOB]: notifyHandler({ ...incidents, ...(links && { links }), clients }),
-    [ACTION_JOB]: actionHandler({ ...incidents, ...(options.outbound && { outbound: options.outbound }) }),
+    [ACTION_JOB]: actionHandler({ ...incidents, clients }),
   };
   return {
     handlers,
