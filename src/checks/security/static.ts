@@ -1,8 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import spectralCore from '@stoplight/spectral-core';
-import owasp from '@stoplight/spectral-owasp-ruleset';
-import Parsers from '@stoplight/spectral-parsers';
 import { errorMessage, GangwayError } from '../../core/errors.js';
 import type { Finding, Severity } from '../../core/result.js';
 import type { ApiSpec } from '../../openapi/types.js';
@@ -41,9 +38,10 @@ const MAX_FAILED_RULES = 5;
  */
 export async function runOwaspRuleset(spec: ApiSpec): Promise<OwaspRun> {
   const { text, location } = await readSpecText(spec.source);
+  // Imported here, not at the top: Spectral and the ruleset cost ~100 ms to load, which every command
+  // that registers the check kinds would otherwise pay whether or not it lints.
+  const { spectralCore, owasp: ruleset, Parsers } = await import('./spectral.js');
   const { Spectral, Document } = spectralCore;
-  // The ruleset ships as CommonJS compiled from ESM: its value sits on `default` when imported from ESM.
-  const ruleset = (owasp as unknown as { default?: typeof owasp }).default ?? owasp;
   const json = /^\s*[{[]/.test(text);
   const failedRules: string[] = [];
   for (;;) {

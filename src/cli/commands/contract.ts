@@ -8,9 +8,8 @@ import { adhocTarget } from '../../runner/prepare.js';
 import { execute, parseReports } from '../execute.js';
 import type { Io } from '../output.js';
 import { VERSION } from '../version.js';
-import { collect, parseHeaders, parseInteger, parseSeed } from './options.js';
+import { collect, parseHeaders, parseInteger, parseSeed, randomSeed } from './options.js';
 import { parseQueries, withQuery } from './query-auth.js';
-import { randomSeed } from './run.js';
 
 interface ContractFlags {
   baseUrl: string;

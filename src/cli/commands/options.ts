@@ -32,3 +32,8 @@ export function parseHeaders(values: readonly string[]): Record<string, string> 
   }
   return headers;
 }
+
+/** A seed for a run not given one (printed with the run, so it can be repeated with --seed). */
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}

@@ -14,7 +14,7 @@ import { execute, parseReports } from '../execute.js';
 import { loadPlaybookAndSpec } from '../load.js';
 import type { Io } from '../output.js';
 import { VERSION } from '../version.js';
-import { collect, parseInteger, parseSeed } from './options.js';
+import { collect, parseInteger, parseSeed, randomSeed } from './options.js';
 import { type PlaybookTexts, playbookTexts } from './push.js';
 import { type ServerClient, serverClient } from './server-client.js';
 
@@ -148,8 +148,4 @@ async function onlyOnboarding(client: ServerClient, playbook: string): Promise<O
     'cli.ambiguous-onboarding',
     `${page.items.length}${page.items.length === 20 ? '+' : ''} onboardings on playbook ${playbook}: choose one with --onboarding: ${list}`,
   );
-}
-
-export function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 31);
 }
