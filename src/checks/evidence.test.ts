@@ -139,11 +139,21 @@ describe('findingFromIssue', () => {
 });
 
 describe('forValidation', () => {
-  test('status, headers and raw text', () => {
-    assert.deepEqual(forValidation(response(200, '{"a":1}', { 'content-type': 'application/json' })), {
+  test("status, headers, raw text and the response's own cached parse", () => {
+    let parses = 0;
+    const res = response(200, '{"a":1}', { 'content-type': 'application/json' });
+    const parsed = { a: 1 };
+    res.json = () => {
+      parses += 1;
+      return parsed;
+    };
+    const { json, ...rest } = forValidation(res);
+    assert.deepEqual(rest, {
       status: 200,
       headers: { 'content-type': 'application/json' },
       body: '{"a":1}',
     });
+    assert.equal(json?.(), parsed, 'the validator reads the value the response already parsed');
+    assert.equal(parses, 1);
   });
 });

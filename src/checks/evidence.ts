@@ -57,7 +57,7 @@ const HINTS: Record<string, string> = {
 
 /** The parts of a response the spec validator reads. */
 export function forValidation(res: HttpResponse): ResponseToValidate {
-  return { status: res.status, headers: res.headers, body: res.text() };
+  return { status: res.status, headers: res.headers, body: res.text(), json: () => res.json() };
 }
 
 /** Turns a spec validation issue into a finding about an operation, with a curl reproduction. */

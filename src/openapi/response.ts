@@ -121,7 +121,7 @@ function body(
   let value: unknown;
   if (isJsonMedia(contentType ?? '')) {
     try {
-      value = JSON.parse(res.body);
+      value = parseJson(res);
     } catch (error) {
       issues.push({
         code: 'body.invalid-json',
@@ -137,6 +137,21 @@ function body(
   } else return; // binary, XML...: not validated against a JSON Schema
   if (schema === undefined) return;
   issues.push(...validators.validate(schema, value, 'response'));
+}
+
+/**
+ * The body as JSON: the caller's cached parse when it has one, else parsed here. An invalid body is
+ * reported with JSON.parse's own reason (the caller's error may word it for another audience).
+ */
+function parseJson(res: ResponseToValidate): unknown {
+  if (res.json !== undefined) {
+    try {
+      return res.json();
+    } catch {
+      // fall through: JSON.parse below throws the reason the finding quotes
+    }
+  }
+  return JSON.parse(res.body);
 }
 
 /** Header values are text: turn them into what the header's schema expects before validating. */

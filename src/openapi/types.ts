@@ -92,6 +92,11 @@ export interface ResponseToValidate {
   headers: Record<string, string>;
   /** Raw body text (empty string when there is none). */
   body: string;
+  /**
+   * The body parsed as JSON, when the caller has a cached parse (a client response): the validator
+   * then does not parse it a second time. Throws when the body is not JSON.
+   */
+  json?(): unknown;
 }
 
 /** A request the generator built from the spec. Values are ready to send. */

@@ -113,6 +113,32 @@ describe('validateResponse (OpenAPI 3.0 fixture)', async () => {
     assert.deepEqual(codes(issues), ['body.invalid-json']);
   });
 
+  test("the caller's parse is validated when it has one; its failure is reported with JSON.parse's reason", () => {
+    const op = opOf(spec, 'getMe');
+    // The text is not read for the value: the parse handed over is what gets validated.
+    const parsed = spec.validateResponse(op, {
+      status: 200,
+      headers: JSON_CT,
+      body: '{}',
+      json: () => ({ email: 42 }),
+    });
+    assert.ok(parsed.length > 0 && codes(parsed).every((c) => c === 'body.schema'), JSON.stringify(parsed));
+    assert.ok(
+      parsed.some((i) => i.pointer.includes('email')),
+      JSON.stringify(parsed),
+    );
+    const broken = spec.validateResponse(op, {
+      status: 200,
+      headers: JSON_CT,
+      body: '{"email": ',
+      json: () => {
+        throw new Error('the response body is not valid JSON (for another audience)');
+      },
+    });
+    assert.deepEqual(codes(broken), ['body.invalid-json']);
+    assert.doesNotMatch(broken[0]?.message ?? '', /another audience/);
+  });
+
   test('body.missing unless 204, 304 or HEAD', () => {
     assert.deepEqual(codes(validate('getMe', 200, '')), ['body.missing']);
     assert.deepEqual(validate('deletePayment', 204, '', {}), []);
