@@ -13,13 +13,6 @@ export type ModelLookup = (ref: string) => JsonSchema | undefined;
 
 const ID_BASE = 'https://gangway.invalid/schema/';
 
-/**
- * When a schema's validations stop being interpreted and it is compiled (ski rental: interpret while the
- * time spent interpreting it stays under what compiling is likely to cost, about a millisecond or two
- * for an API's response schema; then compile once, so no schema costs more than twice the better choice).
- */
-const QUICK_BUDGET_MS = 1.5;
-
 /** Format answers remembered per format (strings up to this many, then forgotten at once). */
 const FORMAT_MEMO = 4096;
 
@@ -37,6 +30,13 @@ const AJV_URI: unknown = ajvFormats.fullFormats.uri;
  * its own ajv schema (registered on first use) so recursion is left to ajv and nothing is
  * inlined: compiling one response schema of a large spec touches only what it references.
  */
+/**
+ * When a schema's validations stop being interpreted and it is compiled (ski rental: interpret while the
+ * time spent interpreting it stays under what compiling is likely to cost; then compile once, so no
+ * schema costs more than twice the better choice).
+ */
+const QUICK_BUDGET_MS = 20;
+
 export class Validators {
   private readonly ajv: Ajv2020;
   private readonly ids = new Map<string, string>();
@@ -56,8 +56,6 @@ export class Validators {
   private readonly pending = new Map<string, string>();
   /** Converted targets not yet registered with ajv (registering walks the schema: only done before a compile). */
   private readonly unregistered: string[] = [];
-  /** Time spent converting $ref targets so far, ms (kept out of what interpreting a schema cost). */
-  private convertingMs = 0;
   /** How long (ms, in all) each schema's validations were interpreted before it was compiled. */
   private readonly interpreted = {
     request: new WeakMap<object, number>(),
@@ -152,22 +150,20 @@ export class Validators {
 
   /**
    * Validations of a schema are interpreted (quickValid) instead of compiled until interpreting it has
-   * cost about what compiling would: most schemas of a contract run are used a few times, and compiling
-   * costs milliseconds. Only "valid" is trusted: an invalid value (or a schema the interpreter does not
-   * know) goes to ajv, which also builds the issues.
+   * cost about what compiling would (ski rental). Only "valid" is trusted: an invalid value (or a schema
+   * the interpreter does not know) goes to ajv, which also builds the issues.
    */
   private quick(schema: JsonSchema, value: unknown, direction: Direction): boolean | undefined {
     if (!isObject(schema) || this.compiled[direction].has(schema)) return undefined;
     const spent = this.interpreted[direction].get(schema) ?? 0;
     if (spent >= QUICK_BUDGET_MS) return undefined;
     const begin = performance.now();
-    const converting = this.convertingMs;
     const answer = quickValid(schema, value, this.modelContexts[direction]);
-    // Converting $ref targets met on the way is not interpreting: ajv would need them converted too.
     // A schema the interpreter cannot read is compiled now rather than tried again.
-    const ms =
-      answer === undefined ? QUICK_BUDGET_MS : performance.now() - begin - (this.convertingMs - converting);
-    this.interpreted[direction].set(schema, spent + ms);
+    this.interpreted[direction].set(
+      schema,
+      answer === undefined ? QUICK_BUDGET_MS : spent + performance.now() - begin,
+    );
     return answer;
   }
 
@@ -185,26 +181,16 @@ export class Validators {
     const model: ModelReading = {
       resolve: (ref) => this.modelAt(ref),
       hiddenNames: (schema) => this.hiddenIn(schema, direction),
-      converted: (schema) => this.timed(() => this.convertOnce(schema, direction)),
+      converted: (schema) => this.convertOnce(schema, direction),
       plain: this.quickContext,
     };
     return { resolve: model.resolve, format: this.quickContext.format, model };
   }
 
-  /** Runs a conversion, its time counted as converting (not interpreting). */
-  private timed<T>(convert: () => T): T {
-    const begin = performance.now();
-    try {
-      return convert();
-    } finally {
-      this.convertingMs += performance.now() - begin;
-    }
-  }
-
   private modelAt(ref: string): JsonSchema {
     let model = this.models.get(ref);
     if (model === undefined) {
-      model = this.timed(() => this.lookup(ref)) ?? {};
+      model = this.lookup(ref) ?? {};
       this.models.set(ref, model);
     }
     return model;
@@ -218,8 +204,8 @@ export class Validators {
       const properties = schema.properties;
       names = null;
       if (isObject(properties)) {
-        const found = this.timed(() =>
-          Object.keys(properties).filter((name) => this.hidden(properties[name] as JsonSchema, direction)),
+        const found = Object.keys(properties).filter((name) =>
+          this.hidden(properties[name] as JsonSchema, direction),
         );
         if (found.length > 0) names = new Set(found);
       }
@@ -330,10 +316,8 @@ export class Validators {
     this.pending.delete(id);
     const space = key.indexOf(' ');
     const direction = key.slice(0, space) as Direction;
-    const begin = performance.now();
     const found = this.lookup(key.slice(space + 1));
     const converted = found === undefined ? {} : this.convert(found, direction);
-    this.convertingMs += performance.now() - begin;
     this.targets.set(id, converted);
     this.unregistered.push(id);
     return converted;
