@@ -99,3 +99,74 @@ paths:
     }
   });
 });
+
+describe('gangway contract: captured values fit the parameter', () => {
+  // Teams are listed with a numeric id and a slug; the single-team path takes the slug (a string), the
+  // members path an integer member id captured as text.
+  const spec = `openapi: 3.0.3
+info: { title: Teams, version: 1.0.0 }
+paths:
+  /teams:
+    get:
+      operationId: listTeams
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { type: object, properties: { id: { type: integer }, slug: { type: string } } }
+  /teams/{team_slug}:
+    get:
+      operationId: getTeam
+      parameters:
+        - { name: team_slug, in: path, required: true, schema: { type: string } }
+        - { name: expand, in: query, schema: { type: string } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: object } } } }
+  /members:
+    get:
+      operationId: listMembers
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { type: object, properties: { member_id: { type: string } } }
+  /members/{member_id}:
+    get:
+      operationId: getMember
+      parameters:
+        - { name: member_id, in: path, required: true, schema: { type: integer } }
+        - { name: verbose, in: query, schema: { type: integer } }
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: object } } } }
+`;
+  const handler: Handler = (req) => {
+    if (req.path === '/teams') return { status: 200, body: [{ id: 42, slug: 'core' }] };
+    if (req.path === '/members') return { status: 200, body: [{ member_id: '7' }] };
+    return { status: 200, body: {} };
+  };
+
+  test('the slug is sent where the path names a slug, an integer where it takes one, and every case is sent', async () => {
+    const { code, findings, requests } = await contractOn(spec, handler, ['--max-cases', '4', '--seed', '3']);
+    assert.equal(code, 0, JSON.stringify(findings));
+    const team = requests.filter((r) => r.path.startsWith('/teams/'));
+    const member = requests.filter((r) => r.path.startsWith('/members/'));
+    // One from examples plus up to three property-based cases each (a case drawn twice is sent once):
+    // none thrown away for a captured value of the wrong type (only the first was sent before).
+    assert.ok(team.length >= 3, JSON.stringify(team.map((r) => r.path + r.query)));
+    assert.ok(member.length >= 3, JSON.stringify(member.map((r) => r.path + r.query)));
+    assert.ok(
+      team.every((r) => r.path === '/teams/core'),
+      JSON.stringify(team.map((r) => r.path)),
+    );
+    assert.ok(
+      member.every((r) => r.path === '/members/7'),
+      JSON.stringify(member.map((r) => r.path)),
+    );
+  });
+});

@@ -47,7 +47,11 @@ export function requestArbitrary(
     // A cursor or page token is issued by the API: a made-up one is rightly refused, so only
     // a captured value is sent.
     if (!fixed && !param.required && ISSUED_BY_API.test(param.name)) continue;
-    model[key] = fixed ? fc.constant(known[param.name]) : schemaArbitrary(schema, spec);
+    model[key] = fixed
+      ? fc.constant(known[param.name])
+      : param.in === 'path'
+        ? schemaArbitrary(schema, spec).filter((v) => !ANOTHER_ROUTE.test(serialize(v, ',')))
+        : schemaArbitrary(schema, spec);
     if (param.required || fixed || param.in === 'path') required.add(key);
   }
   const params = optionalFirst(model, required);
@@ -64,6 +68,13 @@ export function requestArbitrary(
   });
 }
 
+/**
+ * A path segment that would reach another route: empty or a dot segment ("/orders/" or "/orders/.." is
+ * not /orders/{id}). Path values are drawn without them, not drawn and then thrown away with the
+ * whole request.
+ */
+const ANOTHER_ROUTE = /^\.{0,2}$/;
+
 /** Names of optional parameters whose values only the API can issue (opaque paging tokens). */
 const ISSUED_BY_API = /cursor|page_?token|continuation|^(starting_after|ending_before)$/i;
 
@@ -76,8 +87,7 @@ export function invalidPart(
   if (!usable(values)) return 'an unsatisfiable value';
   for (const { key, param, schema } of shape.params) {
     if (!Object.hasOwn(values.params, key)) continue;
-    // An empty or dot segment would reach another route ("/orders/" or "/orders/.." is not /orders/{id}).
-    if (param.in === 'path' && /^\.{0,2}$/.test(serialize(values.params[key], ','))) return key;
+    if (param.in === 'path' && ANOTHER_ROUTE.test(serialize(values.params[key], ','))) return key;
     if (spec.validateValue(schema, values.params[key], 'request').length > 0) return key;
   }
   if (shape.body && spec.validateValue(shape.body.schema, values.body, 'request').length > 0) return 'body';

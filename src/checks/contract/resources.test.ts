@@ -181,3 +181,18 @@ describe('ResourcePool.overlay: one operation’s view while others run', () => 
     assert.equal(view.idFor('/orders', 'id'), 'first');
   });
 });
+
+test('idFor: what the parameter name says it is comes first, and a value accept refuses is passed over', () => {
+  const pool = new ResourcePool();
+  pool.remember('/teams', [{ id: 42, slug: 'core', name: 'Core team' }], false);
+  assert.equal(pool.idFor('/teams', 'team_slug'), 'core');
+  assert.equal(pool.idFor('/teams', 'team_name'), 'Core team');
+  assert.equal(pool.idFor('/teams', 'team_id'), 42);
+  // An integer parameter: the slug does not fit, the id does.
+  const integer = (v: string | number) => (typeof v === 'number' ? v : undefined);
+  assert.equal(pool.idFor('/teams', 'team_slug', integer), 42);
+  assert.equal(
+    pool.idFor('/teams', 'team_slug', () => undefined),
+    undefined,
+  );
+});

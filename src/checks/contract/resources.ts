@@ -75,16 +75,28 @@ export class ResourcePool {
     return earlier && own ? [...earlier, ...own] : (earlier ?? own);
   }
 
-  /** An id for path parameter `param` of a resource in `collection`, if one was seen. */
-  idFor(collection: string, param: string): unknown {
+  /**
+   * A value for path parameter `param` of a resource in `collection`, if one was seen: the first
+   * candidate property `accept` takes. `accept` returns the value to send (converted to what the
+   * parameter takes) or undefined for one that does not fit, so a team's numeric id is not sent where
+   * its slug is wanted when the slug is there.
+   */
+  idFor(
+    collection: string,
+    param: string,
+    accept: (value: string | number) => unknown = (value) => value,
+  ): unknown {
     const item = this.item(collection);
     if (item) {
       for (const key of candidates(param, collection)) {
         const value = item[key];
-        if (isScalar(value)) return value;
+        if (!isScalar(value)) continue;
+        const fit = accept(value);
+        if (fit !== undefined) return fit;
       }
     }
-    return this.named(param);
+    const named = this.named(param);
+    return isScalar(named) ? accept(named) : undefined;
   }
 
   /** The resource remembered for a collection: what remember() on one pool would have kept. */
@@ -107,7 +119,9 @@ export class ResourcePool {
 function candidates(param: string, collection: string): string[] {
   const noun = singular(collection.split('/').filter(Boolean).pop() ?? '');
   const snake = param.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  return [param, snake, 'id', `${noun}Id`, `${noun}_id`, 'uuid', 'key', 'name', 'slug'];
+  // What the name says it is ("team_slug" is a slug, "environment_name" a name) before the usual ids.
+  const last = snake.split('_').pop() ?? snake;
+  return [param, snake, last, 'id', `${noun}Id`, `${noun}_id`, 'uuid', 'key', 'name', 'slug'];
 }
 
 function singular(word: string): string {

@@ -15,6 +15,7 @@ import {
   stillPresent,
   untestedWithoutCredentials,
 } from './findings.js';
+import { fitToParameter } from './fit.js';
 import { judgeStatus } from './judge.js';
 import { resolveLinks } from './links.js';
 import { createdId, isWholeCollection, listItems, missingFromList } from './listing.js';
@@ -183,7 +184,9 @@ export class ContractSession {
     let madeUpIds = false;
     for (const p of op.parameters) {
       if (p.in !== 'path') continue;
-      const id = turn.pool.idFor(collectionOf(op.path, p.name), p.name);
+      const id = turn.pool.idFor(collectionOf(op.path, p.name), p.name, (v) =>
+        fitToParameter(p, v, this.spec),
+      );
       if (id !== undefined) known[p.name] = id;
       else madeUpIds = true;
     }
