@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { CancelledError } from '../core/errors.js';
 import { LimitError } from './errors.js';
 import type { HopHandler } from './transport.js';
@@ -15,7 +16,10 @@ export class Deadline {
   ) {
     this.#timer = setTimeout(expire, totalMs, this);
     this.#signal = signal;
-    signal?.addEventListener('abort', this, { once: true });
+    if (signal !== undefined) {
+      if (!raised.has(signal)) allowInFlight(signal);
+      signal.addEventListener('abort', this, { once: true });
+    }
   }
 
   /** The caller's signal fired (EventListener object form). */
@@ -39,6 +43,19 @@ export class Deadline {
     clearTimeout(this.#timer);
     this.#signal?.removeEventListener('abort', this);
   }
+}
+
+/**
+ * Requests in flight on one caller's signal each listen to it until they end, so a check sending more
+ * than ten at once (`--concurrency 16`) made Node warn of a listener leak. The signal's limit is raised
+ * once to what one client may have in flight; a real leak still warns past it.
+ */
+const IN_FLIGHT_LIMIT = 10_000;
+const raised = new WeakSet<AbortSignal>();
+
+function allowInFlight(signal: AbortSignal): void {
+  raised.add(signal);
+  if (getMaxListeners(signal) < IN_FLIGHT_LIMIT) setMaxListeners(IN_FLIGHT_LIMIT, signal);
 }
 
 function expire(d: Deadline): void {
