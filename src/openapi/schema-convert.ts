@@ -74,21 +74,21 @@ export function toModel(raw: unknown, ctx: ModelContext, at: string): JsonSchema
       if (d) out.discriminator = d;
       continue;
     }
-    const here = `${at}/${escapeToken(key)}`;
     if (key === '$ref') out.$ref = ctx.canonicalRef(String(value));
     else if (key === 'example') {
       if (!('examples' in raw) || legacy) out.examples = [value];
     } else if (key === 'examples' && legacy) {
     } else if (SINGLE.has(key)) {
+      const here = `${at}/${key}`; // keyword names need no escaping
       if (key === 'items' && Array.isArray(value)) {
         out.prefixItems = value.map((v, i) => toModel(v, ctx, `${here}/${i}`));
       } else if (isObject(value) || typeof value === 'boolean') out[key] = toModel(value, ctx, here);
     } else if (LIST.has(key)) {
-      if (Array.isArray(value)) out[key] = value.map((v, i) => toModel(v, ctx, `${here}/${i}`));
+      if (Array.isArray(value)) out[key] = value.map((v, i) => toModel(v, ctx, `${at}/${key}/${i}`));
     } else if (MAP.has(key)) {
       if (isObject(value)) {
         const m: Record<string, JsonSchema> = {};
-        for (const name in value) m[name] = toModel(value[name], ctx, `${here}/${escapeToken(name)}`);
+        for (const name in value) m[name] = toModel(value[name], ctx, `${at}/${key}/${escapeToken(name)}`);
         out[key] = m;
       }
     } else if (key === 'type' && value === 'file') {

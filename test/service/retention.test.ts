@@ -34,7 +34,12 @@ test('the sweep prunes monitor samples past their retention and keeps their hour
     const added: { name: string; runAt?: Date }[] = [];
     const handler = retentionHandler(
       store,
-      { add: async (name, _payload, options) => (added.push({ name, runAt: options?.runAt }), {}) as never },
+      {
+        add: async (name, _payload, options) => {
+          added.push({ name, runAt: options?.runAt });
+          return {} as never;
+        },
+      },
       DEFAULT_RETENTION,
     );
     await handler({
