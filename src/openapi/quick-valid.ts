@@ -58,8 +58,52 @@ const ANNOTATIONS = new Set([
 
 class Unsupported extends Error {}
 
-/** Schema objects whose keywords were all found known. */
-const readable = new WeakSet<object>();
+/**
+ * What a schema object asks for, read once: the interpreter visits the same item schema for every
+ * element of every response, and reading a dozen keywords from schema objects of a hundred shapes
+ * (megamorphic property loads) was most of its time. A plan has one shape. `null`: a keyword the
+ * interpreter does not check.
+ */
+interface Plan {
+  ref: string | undefined;
+  /** Type names (each one known), or undefined. */
+  types: readonly string[] | undefined;
+  enum: readonly unknown[] | undefined;
+  hasConst: boolean;
+  const: unknown;
+  discriminator: boolean;
+  numeric: boolean;
+  minimum: number | undefined;
+  maximum: number | undefined;
+  exclusiveMinimum: number | undefined;
+  exclusiveMaximum: number | undefined;
+  multipleOf: number | undefined;
+  minLength: number | undefined;
+  maxLength: number | undefined;
+  pattern: RegExp | undefined;
+  format: string | undefined;
+  items: unknown;
+  minItems: number | undefined;
+  maxItems: number | undefined;
+  uniqueItems: boolean;
+  properties: Record<string, unknown>;
+  required: readonly unknown[] | undefined;
+  additionalProperties: unknown;
+  minProperties: number | undefined;
+  maxProperties: number | undefined;
+  allOf: readonly unknown[] | undefined;
+  anyOf: readonly unknown[] | undefined;
+  oneOf: readonly unknown[] | undefined;
+  not: unknown;
+  if: unknown;
+  ifThen: unknown;
+  ifElse: unknown;
+}
+
+/** Plans of schema objects (converted and model schemas are not changed once made). */
+const plans = new WeakMap<object, Plan | null>();
+const patterns = new Map<string, RegExp>();
+const TYPES = new Set(['null', 'boolean', 'string', 'number', 'integer', 'array', 'object']);
 
 /** True or false when decided; undefined when the schema uses something this interpreter does not check. */
 export function quickValid(schema: unknown, value: unknown, ctx: QuickContext): boolean | undefined {
@@ -71,42 +115,122 @@ export function quickValid(schema: unknown, value: unknown, ctx: QuickContext): 
   }
 }
 
+function planOf(schema: object): Plan {
+  let plan = plans.get(schema);
+  if (plan === undefined) {
+    plan = makePlan(schema as Record<string, unknown>);
+    plans.set(schema, plan);
+  }
+  if (plan === null) throw new Unsupported();
+  return plan;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const list = (v: unknown): readonly unknown[] | undefined => (Array.isArray(v) ? v : undefined);
+
+function makePlan(s: Record<string, unknown>): Plan | null {
+  for (const key in s) {
+    if (!KEYWORDS.has(key) && !ANNOTATIONS.has(key) && !key.startsWith('x-')) return null;
+  }
+  let types: readonly string[] | undefined;
+  if (s.type !== undefined) {
+    const named = Array.isArray(s.type) ? s.type : [s.type];
+    if (!named.every((t) => typeof t === 'string' && TYPES.has(t))) return null;
+    types = named as string[];
+  }
+  if (s.exclusiveMinimum !== undefined && typeof s.exclusiveMinimum !== 'number') return null;
+  if (s.exclusiveMaximum !== undefined && typeof s.exclusiveMaximum !== 'number') return null;
+  if (Array.isArray(s.items)) return null;
+  let pattern: RegExp | undefined;
+  if (typeof s.pattern === 'string') {
+    pattern = patterns.get(s.pattern);
+    if (!pattern) {
+      try {
+        pattern = new RegExp(s.pattern);
+      } catch {
+        return null;
+      }
+      patterns.set(s.pattern, pattern);
+    }
+  }
+  const plan: Plan = {
+    ref: typeof s.$ref === 'string' ? s.$ref : undefined,
+    types,
+    enum: s.enum === undefined ? undefined : Array.isArray(s.enum) ? s.enum : [],
+    hasConst: 'const' in s,
+    const: s.const,
+    discriminator: s.discriminator !== undefined,
+    numeric: false,
+    minimum: num(s.minimum),
+    maximum: num(s.maximum),
+    exclusiveMinimum: num(s.exclusiveMinimum),
+    exclusiveMaximum: num(s.exclusiveMaximum),
+    multipleOf: num(s.multipleOf),
+    minLength: num(s.minLength),
+    maxLength: num(s.maxLength),
+    pattern,
+    format: typeof s.format === 'string' ? s.format : undefined,
+    items: s.items,
+    minItems: num(s.minItems),
+    maxItems: num(s.maxItems),
+    uniqueItems: s.uniqueItems === true,
+    properties: isPlainObject(s.properties) ? s.properties : NONE,
+    required: list(s.required),
+    additionalProperties: s.additionalProperties,
+    minProperties: num(s.minProperties),
+    maxProperties: num(s.maxProperties),
+    allOf: list(s.allOf),
+    anyOf: list(s.anyOf),
+    oneOf: list(s.oneOf),
+    not: s.not,
+    if: s.if,
+    ifThen: s.then,
+    ifElse: s.else,
+  };
+  plan.numeric =
+    plan.minimum !== undefined ||
+    plan.maximum !== undefined ||
+    plan.exclusiveMinimum !== undefined ||
+    plan.exclusiveMaximum !== undefined ||
+    plan.multipleOf !== undefined;
+  return plan;
+}
+
 function check(schema: unknown, value: unknown, ctx: QuickContext, depth: number): boolean {
   if (schema === true) return true;
   if (schema === false) return false;
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema) || depth > 64)
     throw new Unsupported();
-  const s = schema as Record<string, unknown>;
-  if (!readable.has(s)) {
-    for (const key in s) {
-      if (!KEYWORDS.has(key) && !ANNOTATIONS.has(key) && !key.startsWith('x-')) throw new Unsupported();
-    }
-    // Schemas are not changed once converted: an item schema met for every element is scanned once.
-    readable.add(s);
-  }
+  const p = planOf(schema);
   const model = ctx.model;
-  if (model !== undefined && s.discriminator !== undefined) {
-    return check(model.converted(s), value, model.plain, depth + 1);
+  if (model !== undefined && p.discriminator) {
+    return check(model.converted(schema as Record<string, unknown>), value, model.plain, depth + 1);
   }
-  if (typeof s.$ref === 'string' && !check((model ?? ctx).resolve(s.$ref) ?? fail(), value, ctx, depth + 1))
+  if (p.ref !== undefined && !check((model ?? ctx).resolve(p.ref) ?? fail(), value, ctx, depth + 1))
     return false;
-  if (s.type !== undefined && !typeMatches(s.type, value)) return false;
-  if (s.enum !== undefined && !(Array.isArray(s.enum) && s.enum.some((e) => equal(e, value)))) return false;
-  if ('const' in s && !equal(s.const, value)) return false;
-  if (typeof value === 'number' && !numberOk(s, value)) return false;
-  if (typeof value === 'string' && !stringOk(s, value, ctx)) return false;
-  if (typeof s.format === 'string' && typeof value !== 'string' && ctx.format(s.format, value) === false)
+  if (p.types !== undefined && !typeMatches(p.types, value)) return false;
+  if (p.enum !== undefined && !p.enum.some((e) => equal(e, value))) return false;
+  if (p.hasConst && !equal(p.const, value)) return false;
+  if (typeof value === 'string') {
+    if (!stringOk(p, value, ctx)) return false;
+  } else {
+    if (p.numeric && typeof value === 'number' && !numberOk(p, value)) return false;
+    if (p.format !== undefined && ctx.format(p.format, value) === false) return false;
+  }
+  if (Array.isArray(value)) {
+    if (!arrayOk(p, value, ctx, depth)) return false;
+  } else if (value !== null && typeof value === 'object') {
+    if (!objectOk(p, schema as Record<string, unknown>, value as Record<string, unknown>, ctx, depth))
+      return false;
+  }
+  if (p.allOf !== undefined && !p.allOf.every((sub) => check(sub, value, ctx, depth + 1))) return false;
+  if (p.anyOf !== undefined && !p.anyOf.some((sub) => check(sub, value, ctx, depth + 1))) return false;
+  if (p.oneOf !== undefined && p.oneOf.filter((sub) => check(sub, value, ctx, depth + 1)).length !== 1)
     return false;
-  if (Array.isArray(value) && !arrayOk(s, value, ctx, depth)) return false;
-  if (isPlainObject(value) && !objectOk(s, value, ctx, depth)) return false;
-  if (Array.isArray(s.allOf) && !s.allOf.every((sub) => check(sub, value, ctx, depth + 1))) return false;
-  if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => check(sub, value, ctx, depth + 1))) return false;
-  if (Array.isArray(s.oneOf) && s.oneOf.filter((sub) => check(sub, value, ctx, depth + 1)).length !== 1)
-    return false;
-  if (s.not !== undefined && check(s.not, value, ctx, depth + 1)) return false;
-  if (s.if !== undefined) {
+  if (p.not !== undefined && check(p.not, value, ctx, depth + 1)) return false;
+  if (p.if !== undefined) {
     // if/then/else (how discriminators are checked): the branch the value's answer to `if` selects.
-    const branch = check(s.if, value, ctx, depth + 1) ? s.then : s.else;
+    const branch = check(p.if, value, ctx, depth + 1) ? p.ifThen : p.ifElse;
     if (branch !== undefined && !check(branch, value, ctx, depth + 1)) return false;
   }
   return true;
@@ -148,12 +272,12 @@ function fail(): never {
   throw new Unsupported();
 }
 
-function typeMatches(type: unknown, value: unknown): boolean {
-  if (!Array.isArray(type)) return typeIs(type, value);
-  return type.some((t) => typeIs(t, value));
+function typeMatches(types: readonly string[], value: unknown): boolean {
+  for (let i = 0; i < types.length; i++) if (typeIs(types[i], value)) return true;
+  return false;
 }
 
-function typeIs(t: unknown, value: unknown): boolean {
+function typeIs(t: string | undefined, value: unknown): boolean {
   switch (t) {
     case 'null':
       return value === null;
@@ -174,42 +298,27 @@ function typeIs(t: unknown, value: unknown): boolean {
   }
 }
 
-function numberOk(s: Record<string, unknown>, n: number): boolean {
-  if (typeof s.minimum === 'number' && n < s.minimum) return false;
-  if (typeof s.maximum === 'number' && n > s.maximum) return false;
-  if (typeof s.exclusiveMinimum === 'number' && n <= s.exclusiveMinimum) return false;
-  if (typeof s.exclusiveMaximum === 'number' && n >= s.exclusiveMaximum) return false;
-  if (s.exclusiveMinimum !== undefined && typeof s.exclusiveMinimum !== 'number') throw new Unsupported();
-  if (s.exclusiveMaximum !== undefined && typeof s.exclusiveMaximum !== 'number') throw new Unsupported();
-  if (typeof s.multipleOf === 'number') {
+function numberOk(p: Plan, n: number): boolean {
+  if (p.minimum !== undefined && n < p.minimum) return false;
+  if (p.maximum !== undefined && n > p.maximum) return false;
+  if (p.exclusiveMinimum !== undefined && n <= p.exclusiveMinimum) return false;
+  if (p.exclusiveMaximum !== undefined && n >= p.exclusiveMaximum) return false;
+  if (p.multipleOf !== undefined) {
     // ajv's multipleOfPrecision 9: decimal steps must not fail on float noise.
-    const d = n / s.multipleOf;
+    const d = n / p.multipleOf;
     if (Math.abs(Math.round(d) - d) > 1e-9) return false;
   }
   return true;
 }
 
-const patterns = new Map<string, RegExp>();
-
-function stringOk(s: Record<string, unknown>, value: string, ctx: QuickContext): boolean {
-  if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
+function stringOk(p: Plan, value: string, ctx: QuickContext): boolean {
+  if (p.minLength !== undefined || p.maxLength !== undefined) {
     const length = codePoints(value); // as ajv counts
-    if (typeof s.minLength === 'number' && length < s.minLength) return false;
-    if (typeof s.maxLength === 'number' && length > s.maxLength) return false;
+    if (p.minLength !== undefined && length < p.minLength) return false;
+    if (p.maxLength !== undefined && length > p.maxLength) return false;
   }
-  if (typeof s.pattern === 'string') {
-    let re = patterns.get(s.pattern);
-    if (!re) {
-      try {
-        re = new RegExp(s.pattern);
-      } catch {
-        throw new Unsupported();
-      }
-      patterns.set(s.pattern, re);
-    }
-    if (!re.test(value)) return false;
-  }
-  if (typeof s.format === 'string' && ctx.format(s.format, value) === false) return false;
+  if (p.pattern !== undefined && !p.pattern.test(value)) return false;
+  if (p.format !== undefined && ctx.format(p.format, value) === false) return false;
   return true;
 }
 
@@ -229,14 +338,13 @@ function codePoints(value: string): number {
   return n;
 }
 
-function arrayOk(s: Record<string, unknown>, value: unknown[], ctx: QuickContext, depth: number): boolean {
-  if (typeof s.minItems === 'number' && value.length < s.minItems) return false;
-  if (typeof s.maxItems === 'number' && value.length > s.maxItems) return false;
-  if (s.items !== undefined) {
-    if (Array.isArray(s.items)) throw new Unsupported();
-    if (!value.every((item) => check(s.items, item, ctx, depth + 1))) return false;
+function arrayOk(p: Plan, value: unknown[], ctx: QuickContext, depth: number): boolean {
+  if (p.minItems !== undefined && value.length < p.minItems) return false;
+  if (p.maxItems !== undefined && value.length > p.maxItems) return false;
+  if (p.items !== undefined) {
+    for (let i = 0; i < value.length; i++) if (!check(p.items, value[i], ctx, depth + 1)) return false;
   }
-  if (s.uniqueItems === true) {
+  if (p.uniqueItems) {
     for (let i = 0; i < value.length; i++) {
       for (let j = i + 1; j < value.length; j++) if (equal(value[i], value[j])) return false;
     }
@@ -245,32 +353,32 @@ function arrayOk(s: Record<string, unknown>, value: unknown[], ctx: QuickContext
 }
 
 function objectOk(
+  p: Plan,
   s: Record<string, unknown>,
   value: Record<string, unknown>,
   ctx: QuickContext,
   depth: number,
 ): boolean {
-  const keys = Object.keys(value);
-  if (typeof s.minProperties === 'number' && keys.length < s.minProperties) return false;
-  if (typeof s.maxProperties === 'number' && keys.length > s.maxProperties) return false;
+  if (p.minProperties !== undefined || p.maxProperties !== undefined) {
+    const count = Object.keys(value).length;
+    if (p.minProperties !== undefined && count < p.minProperties) return false;
+    if (p.maxProperties !== undefined && count > p.maxProperties) return false;
+  }
   // Reading a model: a hidden property is not required (toAjv leaves it out of `required`) and must be
   // absent (toAjv makes its schema `not: {}`).
-  const hidden = ctx.model?.hiddenNames(s);
-  if (
-    Array.isArray(s.required) &&
-    !s.required.every((k) => typeof k === 'string' && (Object.hasOwn(value, k) || hidden?.has(k) === true))
-  ) {
-    return false;
+  const hidden = p.properties === NONE ? undefined : ctx.model?.hiddenNames(s);
+  if (p.required !== undefined) {
+    for (const k of p.required) {
+      if (typeof k !== 'string' || !(Object.hasOwn(value, k) || hidden?.has(k) === true)) return false;
+    }
   }
-  const properties = isPlainObject(s.properties) ? s.properties : NONE;
-  for (const key of keys) {
+  const properties = p.properties;
+  const additional = p.additionalProperties;
+  for (const key in value) {
     if (Object.hasOwn(properties, key)) {
       if (hidden?.has(key) === true) return false;
       if (!check(properties[key], value[key], ctx, depth + 1)) return false;
-    } else if (
-      s.additionalProperties !== undefined &&
-      !check(s.additionalProperties, value[key], ctx, depth + 1)
-    ) {
+    } else if (additional !== undefined && !check(additional, value[key], ctx, depth + 1)) {
       return false;
     }
   }
