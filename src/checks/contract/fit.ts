@@ -14,20 +14,23 @@ export function fitToParameter(
   spec: Pick<ApiSpec, 'validateValue' | 'resolve'>,
 ): string | number | undefined {
   const schema = param.schema ?? { type: 'string' };
+  const resolved = spec.resolve(schema);
   const other =
     typeof value === 'number' ? String(value) : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : undefined;
-  // The schema's type says which to try first: a refused value costs building the validator's issues.
-  const first = other !== undefined && wants(spec.resolve(schema), typeof other) ? other : value;
-  if (spec.validateValue(schema, first, 'request').length === 0) return first;
-  const second = first === value ? other : value;
-  if (second !== undefined && spec.validateValue(schema, second, 'request').length === 0) return second;
+  // Only forms of the type the schema names are tried: a refused value costs building the validator's
+  // issues (and compiling it).
+  for (const form of other === undefined ? [value] : [value, other]) {
+    if (refuses(resolved, typeof form)) continue;
+    if (spec.validateValue(schema, form, 'request').length === 0) return form;
+  }
   return undefined;
 }
 
-/** Whether a schema's `type` names the JS type given and not the other one ('string' or 'number'). */
-function wants(schema: JsonSchema, jsType: string): boolean {
-  if (!isObject(schema)) return false;
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-  const numeric = types.includes('integer') || types.includes('number');
-  return jsType === 'string' ? types.includes('string') && !numeric : numeric && !types.includes('string');
+/** Whether a schema's `type` rules out values of a JS type ('string' or 'number'). */
+function refuses(schema: JsonSchema, jsType: string): boolean {
+  if (!isObject(schema) || schema.type === undefined) return false;
+  const types: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+  return jsType === 'string'
+    ? !types.includes('string')
+    : !types.includes('integer') && !types.includes('number');
 }
