@@ -1,7 +1,8 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats/dist/formats.js';
 import { errorMessage, InputError } from '../core/errors.js';
-import { addOpenApiFormats } from './formats.js';
+import { addOpenApiFormats, FORMATS } from './formats.js';
 import { ajvIssues } from './issues.js';
 import { isObject } from './pointer.js';
 import { type ModelReading, type QuickContext, quickValid } from './quick-valid.js';
@@ -12,6 +13,7 @@ import type { JsonSchema, SpecIssue } from './types.js';
 export type ModelLookup = (ref: string) => JsonSchema | undefined;
 
 const ID_BASE = 'https://gangway.invalid/schema/';
+const require = createRequire(import.meta.url);
 
 /** Format answers remembered per format (strings up to this many, then forgotten at once). */
 const FORMAT_MEMO = 4096;
@@ -38,7 +40,7 @@ const AJV_URI: unknown = ajvFormats.fullFormats.uri;
 const QUICK_BUDGET_MS = 20;
 
 export class Validators {
-  private readonly ajv: Ajv2020;
+  private ajvInstance: Ajv2020 | undefined;
   private readonly ids = new Map<string, string>();
   private readonly compiled = {
     request: new WeakMap<object, ValidateFunction>(),
@@ -83,8 +85,16 @@ export class Validators {
   constructor(
     private readonly lookup: ModelLookup,
     private readonly origins: Origins,
-  ) {
-    this.ajv = new Ajv2020({
+  ) {}
+
+  /**
+   * ajv, made when a schema is first compiled: most contract runs never compile one (the interpreter
+   * answers), and loading and setting up ajv costs ~30 ms of start-up.
+   */
+  private get ajv(): Ajv2020 {
+    if (this.ajvInstance !== undefined) return this.ajvInstance;
+    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const ajv = new Ajv({
       strict: false,
       allErrors: true,
       validateSchema: false,
@@ -97,7 +107,9 @@ export class Validators {
       unicodeRegExp: false, // patterns in specs are often written for non-unicode engines
       multipleOfPrecision: 9, // decimal amounts (multipleOf 0.01) must not fail on float noise
     });
-    addOpenApiFormats(this.ajv);
+    addOpenApiFormats(ajv);
+    this.ajvInstance = ajv;
+    return ajv;
   }
 
   /** The compiled validator of a model schema in a direction. */
@@ -246,7 +258,7 @@ export class Validators {
   }
 
   private formatOnce(name: string, value: unknown): boolean | undefined {
-    const def: unknown = this.ajv.formats[name];
+    const def: unknown = FORMATS[name];
     if (def === undefined || def === true) return undefined;
     if (def === AJV_URI && typeof value === 'string' && PLAIN_URL.test(value)) return true;
     let type = 'string';
