@@ -197,7 +197,7 @@ function changedRequest(
   const schema = jsonBodySchema(op);
   if (schema === undefined || request.body === undefined || typeof request.body !== 'object')
     return undefined;
-  const valid = (body: unknown) => spec.validateValue(schema, body, 'request').length === 0;
+  const valid = (body: unknown) => spec.conforms(schema, body, 'request');
   for (let i = 1; i <= 5; i++) {
     const body = spec.generateRequest(op, {
       seed: seed + i * 7919,
@@ -233,7 +233,7 @@ function markBody(
     if (p.enum !== undefined || p.format !== undefined || p.pattern !== undefined || p.const !== undefined)
       continue;
     const marked = { ...body, [property]: `${value}${suffix}` };
-    if (spec.validateValue(schema, marked, 'request').length > 0) continue;
+    if (!spec.conforms(schema, marked, 'request')) continue;
     request.body = marked;
     return { property, value: `${value}${suffix}` };
   }

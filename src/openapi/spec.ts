@@ -94,6 +94,10 @@ export class LoadedSpec implements ApiSpec {
     return this.validators.validate(schema, value, direction);
   }
 
+  conforms(schema: JsonSchema, value: unknown, direction: Direction): boolean {
+    return this.validators.isValid(schema, value, direction);
+  }
+
   generateRequest(operation: Operation, options: GenerateOptions): GeneratedRequest {
     return generateRequest(operation, options, {
       resolve: (s) => this.resolve(s),

@@ -145,6 +145,8 @@ export interface ApiSpec {
   validateResponse(operation: Operation, response: ResponseToValidate): SpecIssue[];
   /** Validates a value against a schema of the document in the given direction. */
   validateValue(schema: JsonSchema, value: unknown, direction: 'request' | 'response'): SpecIssue[];
+  /** Whether a value is valid against a schema of the document, without describing why not. */
+  conforms(schema: JsonSchema, value: unknown, direction: 'request' | 'response'): boolean;
   /** Builds a valid request for the operation, deterministic for a seed. */
   generateRequest(operation: Operation, options: GenerateOptions): GeneratedRequest;
   /** Generates a value valid against the schema, deterministic for a seed. */

@@ -11,17 +11,16 @@ import type { ApiSpec, JsonSchema, Parameter } from '../../openapi/types.js';
 export function fitToParameter(
   param: Parameter,
   value: string | number,
-  spec: Pick<ApiSpec, 'validateValue' | 'resolve'>,
+  spec: Pick<ApiSpec, 'conforms' | 'resolve'>,
 ): string | number | undefined {
   const schema = param.schema ?? { type: 'string' };
   const resolved = spec.resolve(schema);
   const other =
     typeof value === 'number' ? String(value) : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : undefined;
-  // Only forms of the type the schema names are tried: a refused value costs building the validator's
-  // issues (and compiling it).
+  // Only forms of the type the schema names are tried.
   for (const form of other === undefined ? [value] : [value, other]) {
     if (refuses(resolved, typeof form)) continue;
-    if (spec.validateValue(schema, form, 'request').length === 0) return form;
+    if (spec.conforms(schema, form, 'request')) return form;
   }
   return undefined;
 }

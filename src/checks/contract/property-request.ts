@@ -82,15 +82,15 @@ const ISSUED_BY_API = /cursor|page_?token|continuation|^(starting_after|ending_b
 export function invalidPart(
   shape: RequestShape,
   values: RequestValues,
-  spec: Pick<ApiSpec, 'validateValue'>,
+  spec: Pick<ApiSpec, 'conforms'>,
 ): string | undefined {
   if (!usable(values)) return 'an unsatisfiable value';
   for (const { key, param, schema } of shape.params) {
     if (!Object.hasOwn(values.params, key)) continue;
     if (param.in === 'path' && ANOTHER_ROUTE.test(serialize(values.params[key], ','))) return key;
-    if (spec.validateValue(schema, values.params[key], 'request').length > 0) return key;
+    if (!spec.conforms(schema, values.params[key], 'request')) return key;
   }
-  if (shape.body && spec.validateValue(shape.body.schema, values.body, 'request').length > 0) return 'body';
+  if (shape.body && !spec.conforms(shape.body.schema, values.body, 'request')) return 'body';
   return undefined;
 }
 
