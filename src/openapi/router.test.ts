@@ -59,6 +59,34 @@ describe('Router', () => {
   }
 });
 
+describe('Router: operations told apart by the query their path keys name (AWS specs in APIs.guru)', () => {
+  const router = new Router([
+    op('GET', '/?Action=DescribeInstances&Version=2016-11-15'),
+    op('GET', '/?Action=DescribeVolumes&Version=2016-11-15'),
+    op('GET', '/access-preview#analyzerArn'),
+    op('GET', '/analyzed-resource#analyzerArn&resourceArn'),
+    op('GET', '/analyzed-resource'),
+    op('GET', '/things/{id}'),
+  ]);
+  const cases: [string, string | undefined][] = [
+    [
+      '/?Action=DescribeVolumes&Version=2016-11-15&MaxResults=5',
+      'GET /?Action=DescribeVolumes&Version=2016-11-15',
+    ],
+    ['/?Version=2016-11-15&Action=DescribeInstances', 'GET /?Action=DescribeInstances&Version=2016-11-15'],
+    ['/access-preview?analyzerArn=arn%3Ax', 'GET /access-preview#analyzerArn'],
+    ['/access-preview', 'GET /access-preview#analyzerArn'],
+    ['/analyzed-resource?analyzerArn=a&resourceArn=b', 'GET /analyzed-resource#analyzerArn&resourceArn'],
+    ['/analyzed-resource?analyzerArn=a', 'GET /analyzed-resource'],
+    ['/things/7?Action=x', 'GET /things/{id}'],
+  ];
+  for (const [path, expected] of cases) {
+    test(`GET ${path} -> ${expected}`, () => {
+      assert.equal(router.match('GET', path)?.operation.key, expected);
+    });
+  }
+});
+
 describe('ApiSpec.match on a fixture', async () => {
   const spec = await loadSpec(join(FIXTURES, 'payments-3.0.yaml'));
   test('prefers the literal /users/me over /users/{userId}', () => {

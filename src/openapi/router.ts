@@ -4,6 +4,12 @@ interface Terminal {
   operation: Operation;
   /** Names of the captured values, in capture order. */
   names: string[];
+  /**
+   * What the path key says after its path, when several operations share one (AWS specs converted by
+   * aws2openapi, as in APIs.guru): "?Action=RunInstances" wants that query value, "#analyzerArn" (or
+   * "?analyzerArn") that query parameter present. Empty for an ordinary path.
+   */
+  query: readonly (readonly [string, string | undefined])[];
 }
 
 interface Node {
@@ -12,8 +18,8 @@ interface Node {
   mixed: { regex: RegExp; names: string[]; node: Node }[];
   /** A whole-segment parameter ("{id}"), tried last. */
   param?: Node;
-  /** Operations ending here, by upper-case method. */
-  methods: Map<string, Terminal>;
+  /** Operations ending here, by upper-case method (more than one only when their keys say which). */
+  methods: Map<string, Terminal[]>;
 }
 
 const newNode = (): Node => ({ literal: new Map(), mixed: [], methods: new Map() });
@@ -34,7 +40,10 @@ export class Router {
   private add(op: Operation): void {
     let node = this.root;
     const names: string[] = [];
-    for (const segment of splitPath(op.path)) {
+    const cut = op.path.search(/[?#]/);
+    const template = cut === -1 ? op.path : op.path.slice(0, cut);
+    const query = cut === -1 ? [] : queryConditions(op.path.slice(cut + 1));
+    for (const segment of splitPath(template)) {
       const whole = WHOLE_PARAM.exec(segment);
       if (whole) {
         names.push(whole[1] as string);
@@ -69,24 +78,40 @@ export class Router {
         node = next;
       }
     }
-    if (!node.methods.has(op.method)) node.methods.set(op.method, { operation: op, names });
+    const terminals = node.methods.get(op.method) ?? [];
+    // Two keys with nothing after the path would be the same operation: the first one stays.
+    if (query.length > 0 || !terminals.some((t) => t.query.length === 0)) {
+      terminals.push({ operation: op, names, query });
+      // The most specific first: an operation named by its query wins over one that asks for nothing.
+      terminals.sort((a, b) => b.query.length - a.query.length);
+    }
+    node.methods.set(op.method, terminals);
   }
 
-  /** Matches a concrete path (query string ignored) for a method. */
+  /**
+   * Matches a concrete path for a method. The query string only chooses between operations whose path
+   * keys share a path and name their query ("/?Action=RunInstances"); it is otherwise ignored.
+   */
   match(
     method: string,
     path: string,
   ): { operation: Operation; pathParams: Record<string, string> } | undefined {
     let clean = path;
-    const q = path.indexOf('?');
-    if (q !== -1) clean = path.slice(0, q);
+    let search = '';
     const h = clean.indexOf('#');
     if (h !== -1) clean = clean.slice(0, h);
+    const q = clean.indexOf('?');
+    if (q !== -1) {
+      search = clean.slice(q + 1);
+      clean = clean.slice(0, q);
+    }
     const segments = splitPath(clean);
     const upper = method.toUpperCase();
-    let found = this.walk(this.root, segments, 0, upper, []);
+    const query = search === '' ? EMPTY : new URLSearchParams(search);
+    let found = this.walk(this.root, segments, 0, upper, [], query);
     if (!found && segments.length > 0 && segments[segments.length - 1] === '') {
-      found = this.walk(this.root, segments.slice(0, -1), 0, upper, []); // tolerate a trailing slash
+      // tolerate a trailing slash
+      found = this.walk(this.root, segments.slice(0, -1), 0, upper, [], query);
     }
     if (!found) return undefined;
     const pathParams: Record<string, string> = {};
@@ -102,15 +127,16 @@ export class Router {
     index: number,
     method: string,
     values: string[],
+    query: URLSearchParams,
   ): { terminal: Terminal; values: string[] } | undefined {
     if (index === segments.length) {
-      const terminal = node.methods.get(method);
+      const terminal = chooseByQuery(node.methods.get(method), query);
       return terminal ? { terminal, values: values.slice() } : undefined;
     }
     const segment = segments[index] as string;
     const literal = node.literal.get(segment);
     if (literal) {
-      const found = this.walk(literal, segments, index + 1, method, values);
+      const found = this.walk(literal, segments, index + 1, method, values, query);
       if (found) return found;
     }
     for (const mixed of node.mixed) {
@@ -118,18 +144,50 @@ export class Router {
       if (!m) continue;
       const depth = values.length;
       for (let i = 1; i < m.length; i++) values.push(m[i] as string);
-      const found = this.walk(mixed.node, segments, index + 1, method, values);
+      const found = this.walk(mixed.node, segments, index + 1, method, values, query);
       if (found) return found;
       values.length = depth;
     }
     if (node.param && segment !== '') {
       values.push(segment);
-      const found = this.walk(node.param, segments, index + 1, method, values);
+      const found = this.walk(node.param, segments, index + 1, method, values, query);
       if (found) return found;
       values.pop();
     }
     return undefined;
   }
+}
+
+const EMPTY = new URLSearchParams();
+
+/** "Action=RunInstances&Version=2016-11-15" or "analyzerArn&resourceArn": names with the value wanted, if any. */
+function queryConditions(text: string): [string, string | undefined][] {
+  return text
+    .split('&')
+    .filter((part) => part !== '')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq === -1 ? [decode(part), undefined] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))];
+    });
+}
+
+/**
+ * The operation a query names among those sharing a path and method: the first (most specific) whose
+ * conditions the query meets, else the one asking for nothing, else the first (a request that names
+ * none of them is still about this path).
+ */
+function chooseByQuery(
+  terminals: readonly Terminal[] | undefined,
+  query: URLSearchParams,
+): Terminal | undefined {
+  if (terminals === undefined || terminals.length === 0) return undefined;
+  if (terminals.length === 1) return terminals[0];
+  const met = terminals.find(
+    (t) =>
+      t.query.length > 0 &&
+      t.query.every(([name, value]) => (value === undefined ? query.has(name) : query.get(name) === value)),
+  );
+  return met ?? terminals.find((t) => t.query.length === 0) ?? terminals[0];
 }
 
 function splitPath(path: string): string[] {

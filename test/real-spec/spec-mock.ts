@@ -38,7 +38,18 @@ export function chooseMedia(response: ResponseSpec): { key: string; contentType:
 export async function startSpecMock(spec: ApiSpec, seed = 1): Promise<SpecMock> {
   const statuses = new Map<number, number>();
   const server = createServer((req, res) => {
-    const status = answer(spec, seed, req, res);
+    let status: number;
+    try {
+      status = answer(spec, seed, req, res);
+    } catch (error) {
+      // The generator could not draw an answer: a 500 the contract check reports, not a dead mock.
+      status = send(
+        res,
+        500,
+        'text/plain',
+        `mock: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
   });
   server.keepAliveTimeout = 5_000;
@@ -57,7 +68,8 @@ export async function startSpecMock(spec: ApiSpec, seed = 1): Promise<SpecMock> 
 
 function answer(spec: ApiSpec, seed: number, req: IncomingMessage, res: ServerResponse): number {
   req.resume();
-  const path = stripServerBase(spec.servers, (req.url ?? '/').split('?')[0] ?? '/');
+  // The query stays: it tells apart operations whose path keys share a path ("/?Action=...").
+  const path = stripServerBase(spec.servers, req.url ?? '/');
   const matched = spec.match(req.method ?? 'GET', path);
   const success = matched && successResponse(matched.operation);
   if (!matched || !success) return send(res, 404, 'application/json', '{"message":"no such operation"}');
