@@ -154,7 +154,11 @@ export class LoadedSpec implements ApiSpec {
     optional: GenContext['optional'],
   ): unknown {
     let problem = 'no valid value found';
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    // A last attempt with no optional property: a schema can make some of them impossible (Azure's
+    // `additionalProperties: {type: object}` beside an allOf whose properties are strings), and random
+    // draws rarely leave all of them out.
+    const attempts = optional === 'random' ? ATTEMPTS + 1 : ATTEMPTS;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       const ctx: GenContext = {
         rng: createRng(retrySeed(seed, attempt)),
         direction,
@@ -162,7 +166,7 @@ export class LoadedSpec implements ApiSpec {
         hidden: (s) => this.validators.hidden(s, direction),
         isValid: (s, v) => this.validators.isValid(s, v, direction),
         useExamples: attempt < 2,
-        optional,
+        optional: attempt === ATTEMPTS ? 'none' : optional,
       };
       let value: unknown;
       try {
