@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadSpec } from './load.js';
@@ -295,6 +297,48 @@ describe('validateValue (2.0 and 3.1 fixtures)', async () => {
         '/price multiple of 0.01',
         '/schemaVersion constant 2',
       ].sort(),
+    );
+  });
+});
+
+describe('validateResponse: text and XML bodies', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gangway-text-'));
+  const file = join(dir, 'spec.yaml');
+  writeFileSync(
+    file,
+    `openapi: 3.0.3
+info: { title: Text, version: 1.0.0 }
+paths:
+  /queue:
+    get:
+      operationId: getQueue
+      responses:
+        '200':
+          description: an AWS query-protocol answer, documented by its XML mapping
+          content:
+            text/xml: { schema: { type: object, properties: { QueueUrl: { type: string } } } }
+            text/csv: { schema: { type: array, items: { type: object } } }
+            text/plain: { schema: { type: string, maxLength: 5 } }
+`,
+  );
+  const spec = await loadSpec(file);
+  const op = spec.operation('getQueue') as Operation;
+  const answer = (type: string, body: string) =>
+    spec.validateResponse(op, { status: 200, headers: { 'content-type': type }, body });
+
+  test('an XML body is not read as a string against the schema of its mapping (no false finding)', () => {
+    assert.deepEqual(
+      answer('text/xml', '<GetQueueUrlResponse><QueueUrl>q</QueueUrl></GetQueueUrlResponse>'),
+      [],
+    );
+  });
+
+  test('text is validated as a string only where the schema describes one', () => {
+    assert.deepEqual(answer('text/csv', 'a,b\n1,2\n'), []);
+    assert.deepEqual(answer('text/plain', 'ok'), []);
+    assert.deepEqual(
+      answer('text/plain', 'far too long').map((i) => i.code),
+      ['body.schema'],
     );
   });
 });
