@@ -21,7 +21,12 @@ export function successResponse(op: Operation): { status: number; spec: Response
     .sort((a, b) => Number(a.status) - Number(b.status))[0];
   if (exact) return { status: Number(exact.status), spec: exact };
   const range = op.responses.find((r) => r.status.toUpperCase() === '2XX');
-  return range ? { status: 200, spec: range } : undefined;
+  if (range) return { status: 200, spec: range };
+  // An operation that only redirects (an OAuth authorize endpoint) answers its first documented redirect.
+  const redirect = op.responses
+    .filter((r) => /^3\d\d$/.test(r.status))
+    .sort((a, b) => Number(a.status) - Number(b.status))[0];
+  return redirect ? { status: Number(redirect.status), spec: redirect } : undefined;
 }
 
 /** The documented media type to answer with (JSON first) and the Content-Type to send for it. */
@@ -75,6 +80,7 @@ function answer(spec: ApiSpec, seed: number, req: IncomingMessage, res: ServerRe
   if (!matched || !success) return send(res, 404, 'application/json', '{"message":"no such operation"}');
   const headers = sampleHeaders(spec, success.spec, seed);
   const media = chooseMedia(success.spec);
+  if (success.status >= 300 && success.status < 400) headers.location ??= '/';
   if (!media || success.status === 204 || req.method === 'HEAD') {
     res.writeHead(success.status, headers).end();
     return success.status;
