@@ -84,6 +84,24 @@ describe('discriminators', () => {
     }
   });
 
+  test("Azure's x-ms-discriminator-value names a subtype's value instead of its definition name", async () => {
+    const spec = await specOf(
+      PETS_V2.replace('  Cat:\n    allOf:', '  Cat:\n    x-ms-discriminator-value: feline\n    allOf:'),
+    );
+    const pet = spec.resolve({ $ref: '#/definitions/Pet' });
+    const check = (value: unknown) =>
+      spec.validateValue(pet, value, 'response').map((i) => `${i.pointer} ${i.expected}`);
+    assert.deepEqual(check({ name: 'Tom', petType: 'feline', huntingSkill: 'lazy' }), []);
+    assert.deepEqual(check({ name: 'Tom', petType: 'feline' }), [
+      "/huntingSkill required property 'huntingSkill'",
+    ]);
+    const cat = spec.resolve({ $ref: '#/definitions/Cat' });
+    for (let seed = 0; seed < 5; seed++) {
+      const value = spec.sample(cat, { seed, direction: 'response' }) as Record<string, unknown>;
+      assert.equal(value.petType, 'feline', JSON.stringify(value));
+    }
+  });
+
   test('OpenAPI 3.0 oneOf with a mapping (a bare name and a ref): the mapped schema decides', async () => {
     const spec = await specOf(PETS_V3);
     const pet = spec.resolve({ $ref: '#/components/schemas/Pet' });

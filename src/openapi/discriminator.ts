@@ -57,8 +57,11 @@ export function modelDiscriminator(
   for (const [name, ref] of implicit) {
     if (mapped.has(ref)) continue;
     // A member that pins the property (enum/const) names itself: the spec says so plainly, and
-    // documents that rely on it are common.
-    const pinned = pinnedValues(src.rawAt?.(ref), propertyName);
+    // documents that rely on it are common. So does Azure's `x-ms-discriminator-value` (every Azure
+    // REST spec with a polymorphic type: the value is not the schema's name).
+    const source = src.rawAt?.(ref);
+    const azure = isObject(source) ? source['x-ms-discriminator-value'] : undefined;
+    const pinned = typeof azure === 'string' ? [azure] : pinnedValues(source, propertyName);
     for (const value of pinned ?? [name]) if (!(value in mapping)) mapping[value] = ref;
   }
   return Object.keys(mapping).length > 0 ? { propertyName, mapping } : undefined;
