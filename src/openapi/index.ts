@@ -6,5 +6,5 @@ export { essence, isJsonMedia, matchMediaType } from './media-type.js';
 export { queryValue, serialize } from './param-serialize.js';
 export { fillPath } from './request-gen.js';
 export { stripServerBase } from './router.js';
-export { propertyNames } from './schema-props.js';
+export { propertyNames, schemaTypes } from './schema-props.js';
 export type * from './types.js';

@@ -1,5 +1,6 @@
 import { essence, isJsonMedia, matchMediaType } from './media-type.js';
 import { isObject } from './pointer.js';
+import { schemaTypes } from './schema-props.js';
 import type { JsonSchema, Operation, ResponseSpec, ResponseToValidate, SpecIssue } from './types.js';
 import type { Validators } from './validator.js';
 
@@ -164,15 +165,15 @@ function isXml(contentType: string): boolean {
 
 /** Whether a schema can describe a string (no `type`, or one that includes it). */
 function allowsString(schema: JsonSchema): boolean {
-  if (!isObject(schema) || schema.type === undefined) return true;
-  return Array.isArray(schema.type) ? schema.type.includes('string') : schema.type === 'string';
+  const types = schemaTypes(schema);
+  return types.length === 0 || types.includes('string');
 }
 
 /** Header values are text: turn them into what the header's schema expects before validating. */
 function coerce(raw: string, schema: JsonSchema, resolve: (s: JsonSchema) => JsonSchema): unknown {
   const s = resolve(schema);
   if (!isObject(s)) return raw;
-  const types = Array.isArray(s.type) ? s.type : [s.type];
+  const types = schemaTypes(s);
   if (types.includes('integer') || types.includes('number')) {
     const n = Number(raw.trim());
     return raw.trim() !== '' && !Number.isNaN(n) ? n : raw;

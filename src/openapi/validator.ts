@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
-import ajvFormats from 'ajv-formats/dist/formats.js';
 import { errorMessage, InputError } from '../core/errors.js';
 import { addOpenApiFormats, FORMATS } from './formats.js';
 import { ajvIssues } from './issues.js';
@@ -25,19 +24,20 @@ const FORMAT_MEMO = 4096;
  */
 const PLAIN_URL =
   /^https?:\/\/[a-z0-9\-._~]+(?::\d+)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-const AJV_URI: unknown = ajvFormats.fullFormats.uri;
+const AJV_URI: unknown = FORMATS.uri;
 
-/**
- * Compiles validators once, lazily, per (schema object, direction). Each $ref target becomes
- * its own ajv schema (registered on first use) so recursion is left to ajv and nothing is
- * inlined: compiling one response schema of a large spec touches only what it references.
- */
 /**
  * When a schema's validations stop being interpreted and it is compiled (ski rental: interpret while the
  * time spent interpreting it stays under what compiling is likely to cost; then compile once, so no
  * schema costs more than twice the better choice).
  */
 const QUICK_BUDGET_MS = 20;
+
+/**
+ * Compiles validators once, lazily, per (schema object, direction). Each $ref target becomes
+ * its own ajv schema (registered on first use) so recursion is left to ajv and nothing is
+ * inlined: compiling one response schema of a large spec touches only what it references.
+ */
 
 export class Validators {
   private ajvInstance: Ajv2020 | undefined;

@@ -1,4 +1,4 @@
-import { isObject } from '../../openapi/pointer.js';
+import { schemaTypes } from '../../openapi/index.js';
 import type { ApiSpec, JsonSchema, Parameter } from '../../openapi/types.js';
 
 /**
@@ -27,8 +27,8 @@ export function fitToParameter(
 
 /** Whether a schema's `type` rules out values of a JS type ('string' or 'number'). */
 function refuses(schema: JsonSchema, jsType: string): boolean {
-  if (!isObject(schema) || schema.type === undefined) return false;
-  const types: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+  const types = schemaTypes(schema);
+  if (types.length === 0) return false;
   return jsType === 'string'
     ? !types.includes('string')
     : !types.includes('integer') && !types.includes('number');

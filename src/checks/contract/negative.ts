@@ -1,4 +1,5 @@
 import type { HttpRequest } from '../../http/types.js';
+import { schemaTypes } from '../../openapi/index.js';
 import type { ApiSpec, JsonSchema, Operation } from '../../openapi/types.js';
 
 /** A request that breaks one documented constraint: the API must answer 4xx, never 2xx or 5xx. */
@@ -143,18 +144,9 @@ function encodeForm(fields: Record<string, unknown>): string {
   return params.toString();
 }
 
-function typesOf(schema: Schema): string[] {
-  const t = schema.type;
-  return Array.isArray(t)
-    ? t.filter((x): x is string => typeof x === 'string')
-    : typeof t === 'string'
-      ? [t]
-      : [];
-}
-
 /** A value of a type the schema does not allow, when the schema says which types it allows. */
 function wrongType(schema: Schema): { value: unknown; what: string } | undefined {
-  const types = typesOf(schema);
+  const types = schemaTypes(schema);
   if (types.length === 0 || schema.enum !== undefined || schema.const !== undefined) return undefined;
   if (!types.includes('string'))
     return { value: 'gangway-not-a-number', what: `a string where ${types.join(' or ')} is expected` };
@@ -165,7 +157,7 @@ function wrongType(schema: Schema): { value: unknown; what: string } | undefined
 
 /** A value of the right type that breaks one constraint: enum, bounds, lengths, pattern. */
 function breakScalar(schema: Schema): { value: unknown; what: string } | undefined {
-  const types = typesOf(schema);
+  const types = schemaTypes(schema);
   if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) {
     return { value: NOT_IN_ENUM, what: 'a value outside its enum' };
   }
