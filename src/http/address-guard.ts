@@ -1,8 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, buildConnector } from 'undici';
 import { InputError, TargetError } from '../core/errors.js';
 import { type Cidr, type Classification, cidrContains, classify, parseCidr } from './address-ranges.js';
+import { Agent, buildConnector } from './undici.js';
 
 export {
   type AddressClass,

@@ -1,6 +1,5 @@
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent, type buildConnector } from 'undici';
 import { CancelledError, InputError, TargetError } from '../core/errors.js';
 import type { Timings } from '../core/result.js';
 import { vetLiterals } from './address-guard.js';
@@ -22,6 +21,7 @@ import {
 import { childSpan, newTrace, parseTraceparent } from './trace.js';
 import { HopError, type HopResult, sendHop } from './transport.js';
 import type { HttpLimits, HttpRequest, HttpResponse, ResolvedAuth, ResolvedTls } from './types.js';
+import { Agent, type buildConnector } from './undici.js';
 import { appendQuery, type Base, joinUrl, parseBase, splitUrl } from './url.js';
 
 /** Limits used where the caller sets none. */

@@ -1,7 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { buildConnector } from 'undici';
+import { buildConnector } from './undici.js';
 
 /** Phases of opening one connection, in ms; absent when the phase did not happen (no DNS for an IP). */
 interface ConnectionPhases {

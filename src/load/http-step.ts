@@ -1,6 +1,6 @@
-import { Client, Pool } from 'undici';
 import { createAddressGuard } from '../http/address-guard.js';
 import { classifyNetworkError } from '../http/errors.js';
+import { Client, Pool } from '../http/undici.js';
 import type { HttpStepSpec, Step, StepDone } from './types.js';
 
 const NO_TIMEOUTS = { connect: 0, headers: 0, body: 0 };

@@ -1,5 +1,6 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { guardedAgent } from '../http/address-guard.js';
+import { getGlobalDispatcher } from '../http/undici.js';
 import { networkError, parseRetryAfter, statusError } from './errors.js';
 import type { DeliveryContext } from './types.js';
 
@@ -48,13 +49,15 @@ export async function send(ctx: DeliveryContext, req: NotifyRequest): Promise<No
     ...req.headers,
   };
   try {
-    const res = await request(req.url, {
+    const url = new URL(req.url);
+    // undici's request follows no redirect: a receiver cannot bounce a signed payload elsewhere.
+    const res = await (dispatcher ?? getGlobalDispatcher()).request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: req.method,
       headers,
       ...(body !== undefined && { body }),
       signal,
-      // undici's request follows no redirect: a receiver cannot bounce a signed payload elsewhere.
-      ...(dispatcher && { dispatcher }),
     });
     const text = await readText(res.body);
     if (res.statusCode < 200 || res.statusCode > 299) {
