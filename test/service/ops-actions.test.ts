@@ -46,6 +46,7 @@ severities:
 actions:
   throttle: { type: webhook, purpose: throttle, url: "\${secret.HOOK_URL}/throttle", secret: "\${secret.hook_key}", cooldown: 10m, maxPerHour: 3 }
   rollback: { type: webhook, purpose: rollback, url: "\${secret.HOOK_URL}/rollback", secret: "\${secret.hook_key}", cooldown: 0s, approval: manual }
+  calm: { type: webhook, purpose: throttle, url: "\${secret.HOOK_URL}/calm", secret: "\${secret.hook_key}", cooldown: 10m }
   again: { type: rerun, monitors: [hourly] }
   ticket: { type: ticket, notifier: issues }
 notifiers:
@@ -207,6 +208,23 @@ describe('operations: automated actions — signed webhook, cool-down, approval,
     await until('the rerun succeeded', async () =>
       (await runs(incident.id)).find((r) => r.id === rerun.body.id && r.status === 'succeeded'),
     );
+
+    // 4b. Three requests at once for an action with a cool-down: one runs, two are skipped by it. (On
+    // SQLite one process serves them one after another; the store's `guarded` case holds the race itself
+    // on PostgreSQL, where requests interleave.)
+    const calls3 = await Promise.all(
+      [1, 2, 3].map(() => api<Run>('POST', `/incidents/${incident.id}/actions`, { action: 'calm' })),
+    );
+    assert.deepEqual(
+      calls3.map((c) => c.body.status).sort(),
+      ['running', 'suppressed', 'suppressed'],
+      JSON.stringify(calls3.map((c) => c.body)),
+    );
+    assert.ok(calls3.every((c) => c.body.status === 'running' || c.body.detail.guard === 'cooldown'));
+    await until('the calm run succeeded', async () =>
+      (await runs(incident.id)).find((r) => r.actionId === 'calm' && r.status === 'succeeded'),
+    );
+    assert.equal(arrivals('/calm').length, 1, 'the calm webhook was called once');
 
     // 5. A ticket through the github notifier; its ref is kept for the notifier's later deliveries.
     const ticket = await api<Run>('POST', `/incidents/${incident.id}/actions`, { action: 'ticket' });

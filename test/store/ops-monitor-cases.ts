@@ -371,6 +371,51 @@ export function opsMonitorCases(ctx: OpsContext): void {
         [],
       );
     });
+
+    test("guarded: runs decided at once under the guards' lock start once; other actions and onboardings are not held", async () => {
+      const { store } = await ctx.track();
+      const a = await seed(store, 'Alpha');
+      const b = await seed(store, 'Bravo');
+      const by = { actor: 'engine' };
+      const incA = (await store.incidents.open(trigger('ka', { onboardingId: a.onboarding.id }), by)).incident
+        .id;
+      const incB = (await store.incidents.open(trigger('kb', { onboardingId: b.onboarding.id }), by)).incident
+        .id;
+      // Each caller reads the counted runs, lingers (a slow decision), then starts a run if none counted:
+      // without the lock all five would read "none" and start.
+      const request = (incidentId: string, onboardingId: string, actionId = 'throttle') =>
+        store.actions.guarded({ actionId, onboardingId }, 0, async (times, writer) => {
+          await new Promise((done) => setTimeout(done, 40));
+          return writer.record(
+            { incidentId, actionId, status: times.length === 0 ? 'running' : 'suppressed' },
+            by,
+          );
+        });
+      const runs = await Promise.all([
+        ...Array.from({ length: 5 }, () => request(incA, a.onboarding.id)),
+        request(incB, b.onboarding.id),
+        request(incA, a.onboarding.id, 'rollback'),
+      ]);
+      const said = runs.map((r) => `${r.actionId} ${r.incidentId} ${r.status}`).join('\n');
+      assert.deepEqual(
+        runs
+          .slice(0, 5)
+          .map((r) => r.status)
+          .sort(),
+        ['running', 'suppressed', 'suppressed', 'suppressed', 'suppressed'],
+        said,
+      );
+      assert.deepEqual(
+        runs.slice(5).map((r) => r.status),
+        ['running', 'running'],
+        said,
+      );
+      assert.equal(
+        (await store.actions.countedTimes({ actionId: 'throttle', onboardingId: a.onboarding.id }, 0)).length,
+        1,
+      );
+      assert.equal((await store.audit.verify()).ok, true);
+    });
   });
 }
 

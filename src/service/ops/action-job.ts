@@ -50,7 +50,7 @@ export function actionHandler(deps: ActionJobDeps): JobHandler {
     }
     if (run.status === 'pending-approval' && p.approvedBy !== undefined) {
       const action = await actionOf(deps, incident, run.actionId);
-      run = await startApproved(deps, run, p.approvedBy, describeAction(action)).catch(async (error) => {
+      run = await startApproved(deps, incident, action, run, p.approvedBy).catch(async (error) => {
         // The approver's request started it first.
         const now = await deps.store.actions.get(p.runId ?? '');
         if (!now) throw error;

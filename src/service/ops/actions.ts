@@ -1,7 +1,7 @@
 import { InputError } from '../../core/errors.js';
 import type { ActionConfig } from '../../core/ops/types.js';
 import type { ActionRun, ActionRunStatus, Incident } from '../../store/index.js';
-import { guardAction, guardWindowMs } from './actions-guard.js';
+import { type GuardDecision, guardAction, guardWindowMs } from './actions-guard.js';
 import { type ActionPayload, enqueueActionRun } from './actions-queue.js';
 import type { IncidentDeps } from './incident-engine.js';
 
@@ -74,14 +74,42 @@ export async function actionEvent(
   );
 }
 
-/** The guards' verdict for a run of `action` on the incident's onboarding, now. */
-async function decide(deps: IncidentDeps, incident: Incident, action: ActionConfig, approved: boolean) {
-  const now = deps.now();
-  const recent = await deps.store.actions.countedTimes(
-    { actionId: action.id, ...(incident.onboardingId && { onboardingId: incident.onboardingId }) },
-    now - guardWindowMs(action),
-  );
-  return guardAction(action, recent, now, approved);
+/** The runs the guards of `action` count on the incident's onboarding, and how far back they look from `now`. */
+function guardScope(incident: Incident, action: ActionConfig, now: number) {
+  return {
+    scope: { actionId: action.id, ...(incident.onboardingId && { onboardingId: incident.onboardingId }) },
+    since: now - guardWindowMs(action),
+  };
+}
+
+/**
+ * The guards' verdict for a run of `action` on the incident's onboarding at `now`, read without a lock:
+ * it says whether a job is worth queuing. The verdict that counts is the one taken again under the guards'
+ * lock (store.actions.guarded) at the same `now`; runs are only ever added to what the guards count, so that
+ * one can only be stricter.
+ */
+async function decide(
+  deps: IncidentDeps,
+  incident: Incident,
+  action: ActionConfig,
+  approved: boolean,
+  now: number,
+) {
+  const { scope, since } = guardScope(incident, action, now);
+  return guardAction(action, await deps.store.actions.countedTimes(scope, since), now, approved);
+}
+
+/** The verdict under the lock, never laxer than the one a job was (or was not) queued on. */
+function stricter(locked: GuardDecision, before: GuardDecision): GuardDecision {
+  return locked.verdict === 'run' && before.verdict !== 'run' ? before : locked;
+}
+
+function statusOf(decision: GuardDecision): ActionRunStatus {
+  return decision.verdict === 'skip'
+    ? 'suppressed'
+    : decision.verdict === 'approval'
+      ? 'pending-approval'
+      : 'running';
 }
 
 /**
@@ -99,26 +127,32 @@ export async function requestRun(
   const existing = await deps.store.actions.get(p.runId);
   if (existing) return existing;
   const action = await actionOf(deps, incident, p.actionId);
-  const decision = await decide(deps, incident, action, false);
-  const detail: RunDetail = {
-    requestedBy: p.requestedBy,
-    ...(p.monitorId !== undefined && { monitorId: p.monitorId }),
-    ...(p.drill && { drill: true }),
-    ...(decision.verdict === 'skip' && { reason: decision.reason, guard: decision.guard }),
-  };
-  const status: ActionRunStatus =
-    decision.verdict === 'skip'
-      ? 'suppressed'
-      : decision.verdict === 'approval'
-        ? 'pending-approval'
-        : 'running';
-  if (status === 'running') await start?.();
+  const now = deps.now();
+  const before = await decide(deps, incident, action, false, now);
+  if (before.verdict === 'run') await start?.();
   let run: ActionRun;
+  let decision: GuardDecision;
   try {
-    run = await deps.store.actions.record(
-      { id: p.runId, incidentId: incident.id, actionId: action.id, status, detail },
-      { actor: p.requestedBy },
-    );
+    const { scope, since } = guardScope(incident, action, now);
+    ({ run, decision } = await deps.store.actions.guarded(scope, since, async (times, writer) => {
+      const locked = stricter(guardAction(action, times, now, false), before);
+      const recorded = await writer.record(
+        {
+          id: p.runId,
+          incidentId: incident.id,
+          actionId: action.id,
+          status: statusOf(locked),
+          detail: {
+            requestedBy: p.requestedBy,
+            ...(p.monitorId !== undefined && { monitorId: p.monitorId }),
+            ...(p.drill && { drill: true }),
+            ...(locked.verdict === 'skip' && { reason: locked.reason, guard: locked.guard }),
+          } satisfies RunDetail,
+        },
+        { actor: p.requestedBy },
+      );
+      return { run: recorded, decision: locked };
+    }));
   } catch (error) {
     // The run's job and the request that queued it raced to record it: the first one stands.
     const raced = await deps.store.actions.get(p.runId);
@@ -132,10 +166,17 @@ export async function requestRun(
       : decision.verdict === 'approval'
         ? `${what} requested by ${p.requestedBy}: awaits approval (run ${run.id})`
         : `${what} requested by ${p.requestedBy} (run ${run.id})`;
-  await actionEvent(deps, run, decision.verdict === 'run' ? 'requested' : status, p.requestedBy, message, {
-    type: action.type,
-    ...(decision.verdict === 'skip' && { reason: decision.reason, guard: decision.guard }),
-  });
+  await actionEvent(
+    deps,
+    run,
+    decision.verdict === 'run' ? 'requested' : run.status,
+    p.requestedBy,
+    message,
+    {
+      type: action.type,
+      ...(decision.verdict === 'skip' && { reason: decision.reason, guard: decision.guard }),
+    },
+  );
   return run;
 }
 
@@ -166,66 +207,76 @@ export async function approveRun(
     );
   const action = await actionOf(deps, incident, run.actionId);
   const detail = (run.detail ?? {}) as RunDetail;
-  const decision = await decide(deps, incident, action, true);
-  if (decision.verdict === 'skip') {
-    const skipped = await deps.store.actions.update(
+  const now = deps.now();
+  const before = await decide(deps, incident, action, true, now);
+  if (before.verdict !== 'skip')
+    await enqueueActionRun(deps.jobs, {
+      runId: run.id,
+      incidentId: incident.id,
+      actionId: run.actionId,
+      requestedBy: detail.requestedBy,
+      ...(detail.monitorId !== undefined && { monitorId: detail.monitorId }),
+      ...(detail.drill && { drill: true }),
+      approvedBy: by,
+    });
+  try {
+    return await startApproved(deps, incident, action, run, by, { now, before });
+  } catch (error) {
+    // The job may have moved the run first (it carries the approval): that is this approval, done.
+    const current = await deps.store.actions.get(run.id);
+    if (current && (current.detail as RunDetail | null)?.approvedBy === by) return current;
+    throw error;
+  }
+}
+
+/**
+ * Moves an approved run from pending-approval to running — or to suppressed when the cool-down or the
+ * hourly cap, checked under the guards' lock, now stop it (once: a second caller gets
+ * 'action-run.conflict'). `at.before`: the verdict a job was queued on (a run it did not allow never starts).
+ */
+export async function startApproved(
+  deps: Pick<IncidentDeps, 'store' | 'now'>,
+  incident: Incident,
+  action: ActionConfig,
+  run: ActionRun,
+  by: string,
+  at: { now: number; before?: GuardDecision } = { now: deps.now() },
+): Promise<ActionRun> {
+  const { scope, since } = guardScope(incident, action, at.now);
+  const { moved, decision } = await deps.store.actions.guarded(scope, since, async (times, writer) => {
+    const locked = guardAction(action, times, at.now, true);
+    const decision = at.before ? stricter(locked, at.before) : locked;
+    const skip = decision.verdict === 'skip' && { reason: decision.reason, guard: decision.guard };
+    const moved = await writer.update(
       run.id,
       {
-        status: 'suppressed',
+        status: skip ? 'suppressed' : 'running',
         from: 'pending-approval',
-        detail: { ...detail, approvedBy: by, reason: decision.reason, guard: decision.guard },
+        detail: { ...(run.detail as RunDetail), approvedBy: by, ...skip },
       },
       { actor: by },
     );
+    return { moved, decision };
+  });
+  const what = describeAction(action);
+  if (decision.verdict === 'skip')
     await actionEvent(
       deps,
       run,
       'suppressed',
       by,
-      `${describeAction(action)} approved by ${by} but skipped: ${decision.reason}`,
+      `${what} approved by ${by} but skipped: ${decision.reason}`,
       {
         reason: decision.reason,
         guard: decision.guard,
         approvedBy: by,
       },
     );
-    return skipped;
-  }
-  await enqueueActionRun(deps.jobs, {
-    runId: run.id,
-    incidentId: incident.id,
-    actionId: run.actionId,
-    requestedBy: detail.requestedBy,
-    ...(detail.monitorId !== undefined && { monitorId: detail.monitorId }),
-    ...(detail.drill && { drill: true }),
-    approvedBy: by,
-  });
-  try {
-    return await startApproved(deps, run, by, describeAction(action));
-  } catch (error) {
-    // The job may have started the run first (it carries the approval): that is this approval, done.
-    const now = await deps.store.actions.get(run.id);
-    if (now && now.status !== 'suppressed' && (now.detail as RunDetail | null)?.approvedBy === by) return now;
-    throw error;
-  }
-}
-
-/** Moves an approved run from pending-approval to running (once: a second caller gets 'action-run.conflict'). */
-export async function startApproved(
-  deps: Pick<IncidentDeps, 'store' | 'now'>,
-  run: ActionRun,
-  by: string,
-  what: string,
-): Promise<ActionRun> {
-  const started = await deps.store.actions.update(
-    run.id,
-    { status: 'running', from: 'pending-approval', detail: { ...(run.detail as RunDetail), approvedBy: by } },
-    { actor: by },
-  );
-  await actionEvent(deps, run, 'running', by, `${what} approved by ${by} (run ${run.id})`, {
-    approvedBy: by,
-  });
-  return started;
+  else
+    await actionEvent(deps, run, 'running', by, `${what} approved by ${by} (run ${run.id})`, {
+      approvedBy: by,
+    });
+  return moved;
 }
 
 /** A person rejects a run waiting for approval: it is suppressed, with who and why. */
