@@ -3,9 +3,9 @@
 // only the command is killed, not `time`); otherwise from polling VmHWM in /proc (approximate: growth
 // in the last poll interval before exit is missed).
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './_scratch.js';
 
 const GNU_TIME = '/usr/bin/time';
 const POLL_MS = 200;
@@ -36,7 +36,7 @@ export async function measure(
   args: readonly string[],
   options: MeasureOptions,
 ): Promise<MeasuredRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'gangway-bench-diff-'));
+  const dir = scratchDir('diff-');
   const files = { out: join(dir, 'stdout'), err: join(dir, 'stderr'), time: join(dir, 'time') };
   const useTime = existsSync(GNU_TIME);
   const [cmd, argv] = useTime ? [GNU_TIME, ['-v', '-o', files.time, command, ...args]] : [command, [...args]];

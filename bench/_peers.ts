@@ -1,10 +1,10 @@
 // Runs of the two tools compared by the real-spec benchmark, each as a child process bounded in time:
 // `gangway contract` (built CLI) and Dredd, with what each did parsed from its report or its output.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunReport } from '../src/runner/events.js';
 import { finish, start, toolBin } from './_processes.js';
+import { scratchDir } from './_scratch.js';
 
 export interface GangwayRun {
   exitCode: number | null;
@@ -32,7 +32,7 @@ export async function runGangway(
   limitMs: number,
   maxCases = 1,
 ): Promise<GangwayRun> {
-  const report = join(mkdtempSync(join(tmpdir(), 'gangway-bench-')), 'report.json');
+  const report = join(scratchDir(), 'report.json');
   const args = [
     'bin/gangway.js',
     'contract',

@@ -1,10 +1,10 @@
 // Helpers of the real-spec benchmark: the peer tools installed into bench/.cache/tools (npm registry
 // only), child processes started in their own group and ended by PID, free ports, readiness polls.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from './_scratch.js';
 import { CACHE_DIR } from './openapi-github-spec.js';
 
 export const TOOLS_DIR = join(CACHE_DIR, 'tools');
@@ -64,7 +64,7 @@ const started = new Set<ChildProcess>();
  * process.exit() and would lose the end of what it wrote into a pipe (its summary).
  */
 export function start(command: string, args: readonly string[], cwd: string): Started {
-  const log = join(mkdtempSync(join(tmpdir(), 'gangway-bench-')), 'output.log');
+  const log = join(scratchDir(), 'output.log');
   const fd = openSync(log, 'w');
   const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);

@@ -9,10 +9,8 @@
 //   --dynamic  Prism generates responses from schemas instead of answering the spec's examples
 //   --own-mock serve a mock built from Gangway's own generator instead of Prism (the fallback)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Agent } from 'undici';
 import { loadSpec } from '../src/openapi/index.js';
 import type { ApiSpec } from '../src/openapi/types.js';
 import { type SpecMock, startSpecMock } from '../test/real-spec/spec-mock.js';
@@ -28,6 +26,7 @@ import {
   toolBin,
   waitForHttp,
 } from './_processes.js';
+import { scratchDir } from './_scratch.js';
 import { ensureGithubSpec } from './openapi-github-spec.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -128,7 +127,7 @@ async function serveFastMock(specFile: string, pathsFile: string): Promise<void>
 async function startMockProcess(
   specFile: string,
 ): Promise<{ url: string; stop(): Promise<void>; paths(): Promise<string[]> }> {
-  const pathsFile = join(mkdtempSync(join(tmpdir(), 'gangway-bench-')), 'paths.txt');
+  const pathsFile = join(scratchDir(), 'paths.txt');
   const child = start(
     process.execPath,
     ['--import', 'tsx', import.meta.filename, '--serve-mock', specFile, pathsFile],
@@ -155,36 +154,38 @@ async function startMockProcess(
   };
 }
 
+interface BareRates {
+  /** Requests per second of the first pass in a fresh process, as a tool's run starts; median of three processes. */
+  cold: number;
+  /** Requests per second once warm (median of three more passes in each process; median over the processes). */
+  warm: number;
+}
+
 /**
- * What a client that only sends and reads costs: undici alone (no generation, validation or evidence)
- * on the same paths and server, one at a time and four at a time. Requests per second, median of three.
+ * What a client that only sends and reads costs (no generation, validation or evidence), on the same
+ * paths and server, four requests at a time: undici (Gangway's HTTP library) and node:http, each in
+ * three fresh processes (bench/_bare-client.ts). The cold rate is the ceiling of any tool's request
+ * phase in a run of its own on this machine.
  */
-async function bareClient(url: string, paths: readonly string[]): Promise<{ c1: number; c4: number }> {
-  const agent = new Agent();
-  const pass = async (concurrency: number) => {
-    let next = 0;
-    const begin = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < paths.length) {
-          const res = await agent.request({ origin: url, path: paths[next++]!, method: 'GET' });
-          const text = await res.body.text();
-          if (text.startsWith('{') || text.startsWith('[')) JSON.parse(text);
-        }
-      }),
-    );
-    return paths.length / ((performance.now() - begin) / 1000);
+function bareClients(url: string, paths: readonly string[]): Record<'undici' | 'node-http', BareRates> {
+  const file = join(scratchDir(), 'paths.txt');
+  writeFileSync(file, paths.join('\n'));
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const measure = (kind: 'undici' | 'node-http'): BareRates => {
+    const runs = [0, 1, 2].map(() => {
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, '_bare-client.ts'), kind, url, file, '4'],
+        { cwd: REPO, encoding: 'utf8' },
+      );
+      return JSON.parse(out) as { coldMs: number; warmMs: number };
+    });
+    return {
+      cold: paths.length / (median(runs.map((r) => r.coldMs)) / 1000),
+      warm: paths.length / (median(runs.map((r) => r.warmMs)) / 1000),
+    };
   };
-  const median = async (concurrency: number) => {
-    const rates = [await pass(concurrency), await pass(concurrency), await pass(concurrency)];
-    return rates.sort((a, b) => a - b)[1]!;
-  };
-  try {
-    await pass(4);
-    return { c1: await median(1), c4: await median(4) };
-  } finally {
-    await agent.close();
-  }
+  return { undici: measure('undici'), 'node-http': measure('node-http') };
 }
 
 function printGangway(title: string, run: GangwayRun): void {
@@ -248,7 +249,7 @@ async function main(): Promise<void> {
     const filled = withGeneratedExamples(raw, spec, keep);
     const variant = dreddCompatible(JSON.stringify(raw, null, 2));
     const dreddCompatibleWithoutExamples = dreddCompatible(readFileSync(file, 'utf8'));
-    const dir = mkdtempSync(join(tmpdir(), 'gangway-bench-'));
+    const dir = scratchDir();
     const variantFile = join(dir, 'github-dredd-variant.json');
     writeFileSync(variantFile, JSON.stringify(variant.document));
     const renamedFile = join(dir, 'github-dredd-renamed.json');
@@ -262,6 +263,7 @@ async function main(): Promise<void> {
       `\nSame variant for both (${keep.size} GET operations, ${filled} required parameters given an example):`,
     );
     const pairs = [{ server: server.label, ...(await comparePair(variantFile, server.url)) }];
+    let bare: ReturnType<typeof bareClients> | undefined;
     if (!ownMock) {
       // Prism's own latency bounds both tools; a fast server shows what each tool costs per request.
       const mock = await startMockProcess(file);
@@ -272,15 +274,18 @@ async function main(): Promise<void> {
         pairs.push({ server: 'Gangway’s own generator mock', ...(await comparePair(variantFile, mock.url)) });
         // The first (warm-up) Gangway run's paths: one request per operation, as Gangway sent them.
         const sent = (await mock.paths()).slice(0, pairs.at(-1)?.gangway.requests ?? 0);
-        const bare = await bareClient(mock.url, sent);
+        bare = bareClients(mock.url, sent);
         console.log(
-          `\nbare undici client on the same ${sent.length} paths: ${fmt(bare.c1, 1)} req/s one at a time, ${fmt(bare.c4, 1)} req/s four at a time`,
+          `\nbare clients on the same ${sent.length} paths, four at a time (fresh process: first pass / warm):`,
         );
+        for (const [kind, rates] of Object.entries(bare)) {
+          console.log(`  ${kind}: ${fmt(rates.cold, 1)} / ${fmt(rates.warm, 1)} req/s`);
+        }
       } finally {
         await mock.stop();
       }
     }
-    summary(asPublished, dreddAsPublished, dreddRenamed, pairs);
+    summary(asPublished, dreddAsPublished, dreddRenamed, pairs, bare);
   } finally {
     await server.stop();
     await stopAll();
@@ -329,6 +334,7 @@ function summary(
   dreddAsPublished: DreddRun,
   dreddRenamed: DreddRun,
   pairs: { server: string; gangway: GangwayRun; gangwayDefault: GangwayRun; dredd: DreddRun }[],
+  bare: ReturnType<typeof bareClients> | undefined,
 ): void {
   console.log('\n=== Summary');
   console.log(
@@ -352,6 +358,12 @@ function summary(
       const gWall = perSecond(run.requests, run.wallMs) ?? 0;
       console.log(
         `variant on ${server}, Gangway ${label}: request phase Gangway ${fmt(g, 1)} req/s (${run.requests} requests) vs Dredd ${fmt(d, 1)} req/s (${dredd.requests}) -> ${fmt(g / d, 2)}x; whole process Gangway ${fmt(gWall, 1)} vs Dredd ${fmt(dWall, 1)} req/s -> ${fmt(gWall / dWall, 2)}x`,
+      );
+    }
+    if (bare && server === pairs.at(-1)?.server) {
+      // The same paths sent by a client doing nothing else, started fresh as each tool's run is.
+      console.log(
+        `variant on ${server}, ceiling of the request-phase reading: a fresh process that only sends and parses, undici ${fmt(bare.undici.cold, 1)} req/s -> ${fmt(bare.undici.cold / d, 2)}x Dredd, node:http ${fmt(bare['node-http'].cold, 1)} req/s -> ${fmt(bare['node-http'].cold / d, 2)}x`,
       );
     }
   }
