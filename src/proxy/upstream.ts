@@ -8,6 +8,7 @@ export interface UpstreamTls {
   ca?: string;
   cert?: string;
   key?: string;
+  passphrase?: string;
   insecure?: boolean;
 }
 
@@ -64,6 +65,7 @@ export function createUpstream(
         ...(tls.ca !== undefined && { ca: tls.ca }),
         ...(tls.cert !== undefined && { cert: tls.cert }),
         ...(tls.key !== undefined && { key: tls.key }),
+        ...(tls.passphrase !== undefined && { passphrase: tls.passphrase }),
         ...(tls.insecure && { rejectUnauthorized: false }),
       })
     : new http.Agent({ keepAlive: true, ...(lookup && { lookup }) });

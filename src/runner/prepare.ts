@@ -59,6 +59,21 @@ export async function prepareTarget(
   return build(name, env, tls, redactor, options);
 }
 
+/**
+ * An environment's TLS settings with references resolved and files read (undefined when it declares
+ * none): for what talks to the environment outside a check — a drill's fault proxy and fault switch.
+ */
+export async function environmentTls(
+  playbook: Playbook,
+  name: string,
+  resolver: ReferenceResolver,
+  allowFiles = true,
+): Promise<ResolvedTls | undefined> {
+  const declared = playbook.environments[name]?.tls;
+  if (!declared) return undefined;
+  return readTls(resolveValue(declared, resolver).value, playbook.baseDir, allowFiles);
+}
+
 /** A target for `gangway contract`: a base URL and headers, no playbook. */
 export function adhocTarget(
   baseUrl: string,

@@ -26,6 +26,9 @@ environments:
       tokenUrl: /oauth/token
       clientId: demo-client
       clientSecret: "\${secret.client_secret}"
+  secure:
+    baseUrl: "\${secret.SECURE_URL}"
+    tls: { ca: ./sandbox-ca.pem }
   production:
     baseUrl: "\${secret.STAGING_URL}"
     production: true
@@ -35,12 +38,21 @@ stages:
     checks:
       - id: contract
         contract: { operations: [createPayment], maxCasesPerOperation: 1, authProbes: false }
+      - { id: creds, credentials: { operation: listPayments } }
+  - id: verification
+    environment: secure
+    checks:
+      - { id: tls, tls: { minDaysLeft: 14 } }
 monitors:
   - { id: api-health, check: { health: { path: /health, samples: 1 } }, environment: production, every: 30s, jitter: 0ms, timeout: 10s }
   - { id: payments-contract, use: sandbox/contract, environment: production, every: 30s, jitter: 0ms, timeout: 10s }
+  - { id: api-creds, use: sandbox/creds, environment: production, every: 30s, jitter: 0ms, timeout: 10s }
+  - { id: api-tls, use: verification/tls, environment: production, every: 30s, jitter: 0ms, timeout: 10s }
 detectors:
   - { id: slow, kind: latency-spike, severity: SEV1, threshold: 1s, window: 5m, minSamples: 2, monitors: [api-health] }
   - { kind: schema-drift, severity: SEV2, monitors: [payments-contract] }
+  - { kind: credential-failing, severity: SEV2, monitors: [api-creds] }
+  - { kind: certificate-expiring, severity: SEV2, days: 14, monitors: [api-tls] }
 severities:
   SEV1: { acknowledge: 10m, resolve: 1h }
   SEV2: { acknowledge: 30m }
@@ -60,6 +72,7 @@ drills:
   notifyWithin: 10s
   faultSwitches:
     staging: { url: /__admin/faults }
+    secure: { url: /__admin/faults }
   scenarios:
     elsewhere:
       description: latency on a path no monitor calls
@@ -76,13 +89,16 @@ describe('gangway drill', () => {
     cli(['drill', join(dir, 'playbook.yaml'), '--speed', '60', ...argv], { env, cwd: dir });
 
   before(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox({ https: true });
     hooks = await startReceiver();
     dir = tempDir();
     writeFileSync(join(dir, 'playbook.yaml'), PLAYBOOK);
     copyFileSync(join(repoRoot, 'examples/payments/openapi.yaml'), join(dir, 'openapi.yaml'));
+    // The HTTPS listener's certificate comes from the sandbox's own CA, given as a file as a user would.
+    writeFileSync(join(dir, 'sandbox-ca.pem'), sandbox.ca ?? '');
     env = {
       GANGWAY_SECRET_STAGING_URL: sandbox.url,
+      GANGWAY_SECRET_SECURE_URL: sandbox.httpsUrl ?? '',
       GANGWAY_SECRET_CLIENT_SECRET: DEMO_CLIENT_SECRET,
       GANGWAY_SECRET_HOOK_URL: hooks.url,
       GANGWAY_SECRET_HOOK_KEY: HOOK_KEY,
@@ -147,6 +163,35 @@ describe('gangway drill', () => {
     assert.match(r.out, /\| pager \| triggered \| .*DRILL schema-drift/);
     assert.equal(hooks.requests.length, before, 'captured: nothing sent to the real receivers');
     assert.deepEqual(sandbox.faults(), [], 'the fault is cleared afterwards');
+  });
+
+  test('an expiring certificate over HTTPS: the switch and the monitors trust the CA file', {
+    timeout: 60_000,
+  }, async () => {
+    const r = await drill('--scenario', 'certificate-expiring', '--env', 'secure', '--notify', 'capture');
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.out, /# Drill certificate-expiring on secure: PASS/);
+    assert.match(r.out, /\| pager \| triggered \| .*DRILL certificate-expiring/);
+    assert.deepEqual(sandbox.faults(), [], 'the fault is cleared afterwards');
+    assert.equal(r.err.includes('BEGIN CERTIFICATE'), false, 'no PEM in the progress lines');
+  });
+
+  test('failing credentials through the switch: the token endpoint breaks, then heals', {
+    timeout: 60_000,
+  }, async () => {
+    const r = await drill('--scenario', 'credential-failing', '--env', 'staging', '--notify', 'capture');
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.out, /# Drill credential-failing on staging: PASS/);
+    assert.match(r.out, /\| pager \| triggered \| .*DRILL credential-failing/);
+    assert.deepEqual(sandbox.faults(), []);
+  });
+
+  test('latency via the fault proxy in front of an HTTPS environment with its own CA', {
+    timeout: 60_000,
+  }, async () => {
+    const r = await drill('--scenario', 'latency-spike', '--env', 'secure', '--notify', 'capture');
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.out, /# Drill latency-spike on secure: PASS/);
   });
 
   test('a production environment is refused', async () => {

@@ -8,6 +8,11 @@ export interface DrillTextOptions {
   proxyUrl?: string;
   /** With `--notify capture`: every notifier becomes a webhook to this local receiver (`<url>/<name>`). */
   captureUrl?: string;
+  /**
+   * The drill environment's TLS fields (ca, cert, key, passphrase) and the secret names they become: the
+   * service reads PEM text, never a file, so the drill stores what the CLI read as secrets of its own.
+   */
+  tlsSecrets?: Record<string, string>;
 }
 
 /**
@@ -16,7 +21,8 @@ export interface DrillTextOptions {
  * detector and the monitors it watches are kept (nothing else pages anyone), monitors point at the
  * drill's environment, every operations duration is divided by the speed (written out explicitly, so
  * defaults are scaled too), the detector's title starts with DRILL (incident titles, and so every
- * notification, say it), and the environment's baseUrl points at the fault proxy.
+ * notification, say it), the environment's baseUrl points at the fault proxy, and its TLS material is
+ * read from the drill's secrets (other environments, never contacted, lose their TLS blocks).
  */
 export function drillPlaybookText(
   text: string,
@@ -28,6 +34,11 @@ export function drillPlaybookText(
   const { speed } = plan;
   const ops = playbook.ops;
   if (options.proxyUrl) doc.setIn(['environments', plan.environment, 'baseUrl'], options.proxyUrl);
+  for (const [field, secret] of Object.entries(options.tlsSecrets ?? {}))
+    doc.setIn(['environments', plan.environment, 'tls', field], `\${secret.${secret}}`);
+  // The drill talks to its environment only; another's TLS files would only make the service refuse the copy.
+  for (const name of Object.keys(playbook.environments))
+    if (name !== plan.environment) doc.deleteIn(['environments', name, 'tls']);
 
   const kept = new Set(plan.monitors.map((m) => m.id));
   const monitors = doc.get('monitors');

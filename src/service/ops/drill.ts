@@ -2,9 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, InputError } from '../../core/errors.js';
+import type { ResolvedTls } from '../../http/types.js';
 import { type ReferenceResolver, resolveValue, scanReferences } from '../../playbook/references.js';
 import type { Playbook } from '../../playbook/schema.js';
 import { type FaultProxy, startProxy } from '../../proxy/index.js';
+import { environmentTls } from '../../runner/prepare.js';
 
 import { openRuntime, type Runtime, startWorking } from '../runtime.js';
 import { type CapturedDelivery, type CaptureReceiver, startCapture } from './drill-capture.js';
@@ -67,12 +69,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
   const env = playbook.environments[plan.environment];
   if (!env) throw new InputError('drill.unknown-environment', `no environment ${plan.environment}`);
   const baseUrl = resolveValue(env.baseUrl, resolver).value;
+  // The fault proxy and the fault switch talk to the environment as its checks do: its CA, its client certificate.
+  const tls = await environmentTls(playbook, plan.environment, resolver);
   const cleanup: (() => Promise<unknown>)[] = [];
   const started = Date.now();
   try {
     let proxy: FaultProxy | undefined;
     if (plan.fault.via === 'proxy') {
-      proxy = await startProxy({ upstream: baseUrl });
+      proxy = await startProxy({ upstream: baseUrl, ...(tls && { upstreamTls: tls }) });
       const p = proxy;
       cleanup.push(() => p.close());
       log(`fault proxy ${proxy.url} in front of ${plan.environment}`);
@@ -83,16 +87,18 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
       const c = capture;
       cleanup.push(() => c.close());
     }
+    const tlsSecrets = drillTlsSecrets(tls);
     const text = drillPlaybookText(options.playbookText, playbook, plan, {
       ...(proxy && { proxyUrl: proxy.url }),
       ...(capture && { captureUrl: capture.url }),
+      tlsSecrets: Object.fromEntries(Object.entries(tlsSecrets).map(([field, s]) => [field, s.name])),
     });
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'gangway-drill-')));
     if (!options.dataDir) cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const runtime = await openRuntime({ dataDir, config: { version: options.version }, env: {} });
     cleanup.push(() => runtime.close());
     await startWorking(runtime, { allowPrivateTargets: true, workerId: `drill-${process.pid}` });
-    const onboardingId = await setUp(runtime, text, options);
+    const onboardingId = await setUp(runtime, text, options, Object.values(tlsSecrets));
     const deps: IncidentDeps = {
       store: runtime.store,
       jobs: runtime.jobs,
@@ -127,7 +133,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillRun> {
         if (on) proxy?.addFaults(plan.fault.faults);
         else proxy?.clearFaults();
       } else {
-        await setSwitchFaults(plan.fault.switch, baseUrl, on ? [plan.fault.name] : [], resolver);
+        await setSwitchFaults(plan.fault.switch, baseUrl, on ? [plan.fault.name] : [], resolver, {
+          ...(tls && { tls }),
+          version: options.version,
+        });
       }
     };
     run.faultAt = Date.now();
@@ -258,8 +267,26 @@ async function observe(
   if (capture) run.captured = [...capture.deliveries];
 }
 
+/**
+ * The drill environment's TLS material (read from files by the CLI, or inline) as secrets of the drill:
+ * the service takes PEM text only, and keeps it encrypted rather than in the stored playbook text.
+ */
+function drillTlsSecrets(tls: ResolvedTls | undefined): Record<string, { name: string; value: string }> {
+  const out: Record<string, { name: string; value: string }> = {};
+  for (const field of ['ca', 'cert', 'key', 'passphrase'] as const) {
+    const value = tls?.[field];
+    if (value !== undefined) out[field] = { name: `gangway_drill_tls_${field}`, value };
+  }
+  return out;
+}
+
 /** Stores the drill playbook version, a partner holding the resolved secrets, and an onboarding. */
-async function setUp(runtime: Runtime, text: string, options: DrillOptions): Promise<string> {
+async function setUp(
+  runtime: Runtime,
+  text: string,
+  options: DrillOptions,
+  extra: readonly { name: string; value: string }[],
+): Promise<string> {
   const { store } = runtime;
   const { version } = await store.playbooks.put({
     name: options.playbook.playbook,
@@ -283,6 +310,7 @@ async function setUp(runtime: Runtime, text: string, options: DrillOptions): Pro
     const value = kind === 'secret' ? options.resolver.secret(name) : options.resolver.env(name);
     if (value !== undefined) await store.secrets.put(partner.id, name, value, { actor: DRILL });
   }
+  for (const { name, value } of extra) await store.secrets.put(partner.id, name, value, { actor: DRILL });
   const onboarding = await store.onboardings.create({
     partnerId: partner.id,
     playbookVersionId: version.id,
