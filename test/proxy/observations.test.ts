@@ -33,6 +33,17 @@ paths:
       operationId: getOrder
       parameters: [{ name: id, in: path, required: true, schema: { type: integer } }]
       responses: { '200': { description: ok } }
+  # AWS's JSON protocol: one path, the operation named by a header (as APIs.guru writes it).
+  /#X-Amz-Target=Orders.Cancel:
+    post:
+      operationId: cancelOrder
+      parameters: [{ name: X-Amz-Target, in: header, required: true, schema: { type: string, enum: [Orders.Cancel] } }]
+      responses: { '200': { description: ok } }
+  /#X-Amz-Target=Orders.Refund:
+    post:
+      operationId: refundOrder
+      parameters: [{ name: X-Amz-Target, in: header, required: true, schema: { type: string, enum: [Orders.Refund] } }]
+      responses: { '200': { description: ok } }
 `;
 
 describe('observations', () => {
@@ -110,6 +121,19 @@ describe('observations', () => {
     const none = await last();
     assert.equal(none.operation, undefined);
     assert.match(none.conformance[0]?.message ?? '', /not an operation/);
+  });
+
+  test('operations named by a header (X-Amz-Target) are told apart', async () => {
+    for (const target of ['Orders.Refund', 'Orders.Cancel']) {
+      await request(`${proxy.url}/v1/`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target },
+      });
+      const o = await last();
+      assert.equal(o.operation, target === 'Orders.Refund' ? 'refundOrder' : 'cancelOrder');
+      assert.deepEqual(o.conformance, []);
+    }
   });
 
   test('client identity: the client header first, else the peer; secret query values redacted', async () => {

@@ -75,7 +75,7 @@ function answer(spec: ApiSpec, seed: number, req: IncomingMessage, res: ServerRe
   req.resume();
   // The query stays: it tells apart operations whose path keys share a path ("/?Action=...").
   const path = stripServerBase(spec.servers, req.url ?? '/');
-  const matched = spec.match(req.method ?? 'GET', path);
+  const matched = spec.match(req.method ?? 'GET', path, req.headers);
   const success = matched && successResponse(matched.operation);
   if (!matched || !success) return send(res, 404, 'application/json', '{"message":"no such operation"}');
   const headers = sampleHeaders(spec, success.spec, seed);
