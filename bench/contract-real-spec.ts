@@ -4,7 +4,9 @@
 //   2. Dredd on the spec as published: what it did (it stops before sending anything).
 //   3. For a rate to compare: one variant both tools run, the same GET operations, Dredd's parser's
 //      reserved names renamed and an `example` on every required parameter (Dredd needs one);
-//      ratio of requests per second, Gangway / Dredd. Goal: >= 10x.
+//      ratio of requests per second, Gangway / Dredd, over each tool's whole run (what a user waits for)
+//      and over its request phase alone, beside that reading's ceiling: a client that only sends and
+//      parses, started fresh as each tool's run is. Goal: >= 10x.
 // Run: node --import tsx bench/contract-real-spec.ts [--dynamic] [--own-mock]
 //   --dynamic  Prism generates responses from schemas instead of answering the spec's examples
 //   --own-mock serve a mock built from Gangway's own generator instead of Prism (the fallback)
