@@ -161,6 +161,14 @@ function select(spec: ApiSpec, o: Options, production: boolean) {
       ]);
       continue;
     }
+    // A WebSocket (or other protocol) endpoint: a plain request can only be refused, the spec says nothing else.
+    if (op.responses.length > 0 && op.responses.every((r) => r.status.startsWith('1'))) {
+      notReached.push([
+        op,
+        `it documents only a protocol switch (${op.responses.map((r) => r.status).join(', ')}), not exercised over plain HTTP`,
+      ]);
+      continue;
+    }
     selected.push(op);
   }
   return { selected, notReached };

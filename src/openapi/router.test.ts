@@ -105,6 +105,22 @@ describe('Router: operations named by a header (AWS JSON protocol: X-Amz-Target)
       assert.equal(router.match('POST', '/', headers)?.operation.key, expected);
     });
   }
+  test('a condition on a value wins over one on presence that a shared header meets', () => {
+    const chime = new Router([
+      op('POST', '/channels#x-amz-chime-bearer'),
+      op('POST', '/channels#operation=search'),
+    ]);
+    const bearer = { 'x-amz-chime-bearer': 'arn:x' };
+    assert.equal(
+      chime.match('POST', '/channels?operation=search', bearer)?.operation.key,
+      'POST /channels#operation=search',
+    );
+    assert.equal(
+      chime.match('POST', '/channels', bearer)?.operation.key,
+      'POST /channels#x-amz-chime-bearer',
+    );
+  });
+
   test('the query still comes first', () => {
     const key = router.match('POST', '/?X-Amz-Target=DynamoDB_20120810.Query', {
       'x-amz-target': 'DynamoDB_20120810.PutItem',

@@ -82,8 +82,10 @@ export class Router {
     // Two keys with nothing after the path would be the same operation: the first one stays.
     if (query.length > 0 || !terminals.some((t) => t.query.length === 0)) {
       terminals.push({ operation: op, names, query });
-      // The most specific first: an operation named by its query wins over one that asks for nothing.
-      terminals.sort((a, b) => b.query.length - a.query.length);
+      // The most specific first: a condition on a value ("operation=search") before one on presence
+      // ("x-amz-chime-bearer", which a header the other operations send too may meet), then the most
+      // conditions; an operation that asks for nothing comes last.
+      terminals.sort((a, b) => valued(b) - valued(a) || b.query.length - a.query.length);
     }
     node.methods.set(op.method, terminals);
   }
@@ -183,6 +185,10 @@ function conditionsOf(search: string, headers: RequestHeaders | undefined): Cond
     has: (name) => query.has(name) || header(name) !== null,
     get: (name) => query.get(name) ?? header(name),
   };
+}
+
+function valued(terminal: Terminal): number {
+  return terminal.query.filter(([, value]) => value !== undefined).length;
 }
 
 /** "Action=RunInstances&Version=2016-11-15" or "analyzerArn&resourceArn": names with the value wanted, if any. */

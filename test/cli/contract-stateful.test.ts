@@ -64,3 +64,70 @@ describe('gangway contract: stateful', () => {
     assert.equal(still?.actual, '200');
   });
 });
+
+// A collection-level delete (clear all) and its list: the list answering 200 after it is no finding.
+const COLLECTION = `openapi: 3.1.0
+info: { title: Tags, version: 1.0.0 }
+paths:
+  /tags:
+    get:
+      operationId: listTags
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: array, items: { type: string } } } } }
+    delete:
+      operationId: clearTags
+      responses:
+        '204': { description: all tags deleted }
+`;
+
+describe('gangway contract: what a delete says about a read', () => {
+  test('a collection-level delete, then its list answering 200: no finding', async () => {
+    let tags = ['red', 'blue'];
+    const { code, findings } = await contractOn(COLLECTION, (req) => {
+      if (req.method === 'DELETE') {
+        tags = [];
+        return { status: 204, body: '' };
+      }
+      return { status: 200, body: tags };
+    });
+    assert.equal(code, 0, JSON.stringify(findings));
+  });
+
+  test('a read of a just-deleted resource failing with 500: response.server-error on getTag', async () => {
+    const tags = new Map<string, string>();
+    const { findings } = await contractOn(SPEC, (req) => {
+      if (req.method === 'POST') {
+        tags.set('t1', 'red');
+        return { status: 201, body: { id: 't1', name: 'red' } };
+      }
+      if (req.method === 'DELETE') {
+        tags.delete('t1');
+        return { status: 204, body: '' };
+      }
+      return tags.has('t1')
+        ? { status: 200, body: { id: 't1', name: 'red' } }
+        : { status: 500, body: { error: 'boom' } };
+    });
+    const codes = findings.map((f) => `${f.code} ${f.operation}`);
+    assert.ok(codes.includes('response.server-error getTag'), codes.join('\n'));
+    assert.ok(!codes.some((c) => c.startsWith('stateful.deleted-still-present')), codes.join('\n'));
+  });
+});
+
+test('an operation documenting only a protocol switch (101) is not called: a coverage note says why', async () => {
+  const spec = `openapi: 3.0.3
+info: { title: Live, version: 1.0.0 }
+paths:
+  /realtime: { get: { operationId: getRealtime, responses: { '101': { description: switching to WebSocket } } } }
+  /status: { get: { operationId: getStatus, responses: { '200': { description: ok, content: { application/json: { schema: { type: object } } } } } } }
+`;
+  const { code, findings, requests } = await contractOn(spec, () => ({ status: 200, body: {} }));
+  assert.equal(code, 0, JSON.stringify(findings));
+  assert.deepEqual(
+    requests.map((r) => r.path),
+    ['/status'],
+  );
+  const note = findings.find((f) => f.operation === 'getRealtime');
+  assert.equal(note?.code, 'coverage.not-reached');
+  assert.match(note?.message ?? '', /protocol switch \(101\)/);
+});

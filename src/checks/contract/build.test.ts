@@ -25,6 +25,37 @@ function generated(partial: Partial<GeneratedRequest>): GeneratedRequest {
 }
 
 describe('toHttpRequest', () => {
+  test('a path key\'s "#name=value" goes in the query unless a parameter declares it (APIs.guru conversions)', () => {
+    const upload = op('POST', '/v2/{name}/blobs/uploads/#mode=resumable&from');
+    const req = toHttpRequest(
+      upload,
+      generated({ pathParams: { name: 'img' }, query: { extra: '1' } }),
+      false,
+    );
+    assert.equal(req.url, '/v2/img/blobs/uploads/');
+    assert.deepEqual(req.query, { mode: 'resumable', extra: '1' });
+    const target = {
+      ...op('POST', '/#X-Amz-Target=DynamoDB_20120810.GetItem'),
+      parameters: [
+        {
+          name: 'X-Amz-Target',
+          in: 'header',
+          required: true,
+          deprecated: false,
+          examples: [],
+          schema: { type: 'string' },
+        },
+      ],
+    } as Operation;
+    const get = toHttpRequest(
+      target,
+      generated({ headers: { 'X-Amz-Target': 'DynamoDB_20120810.GetItem' } }),
+      false,
+    );
+    assert.equal(get.url, '/');
+    assert.deepEqual(get.query, {}, 'declared as a header: generated as one, not repeated in the query');
+  });
+
   test('method, operation id, query and auth flag are carried over', () => {
     const req = toHttpRequest(
       op('GET', '/payments', 'listPayments'),

@@ -4,9 +4,12 @@ import type { GeneratedRequest, Operation } from '../../openapi/types.js';
 
 /** Turns a generated request into an HTTP request for the client. */
 export function toHttpRequest(op: Operation, generated: GeneratedRequest, auth: boolean): HttpRequest {
-  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+  const hash = op.path.indexOf('#');
+  const path = (hash === -1 ? op.path : op.path.slice(0, hash)).replace(/\{([^}]+)\}/g, (_, name: string) =>
     encodeURIComponent(generated.pathParams[name] ?? ''),
   );
+  const query =
+    hash === -1 ? generated.query : { ...keyQuery(op, op.path.slice(hash + 1)), ...generated.query };
   const headers: Record<string, string> = { ...generated.headers };
   for (const name of Object.keys(headers)) {
     // A generated idempotency key would repeat across runs with the same seed and hit a real conflict.
@@ -28,10 +31,35 @@ export function toHttpRequest(op: Operation, generated: GeneratedRequest, auth: 
   return {
     method: op.method,
     url: path,
-    query: generated.query,
+    query,
     headers,
     ...(body !== undefined && { body }),
     operation: op.id,
     auth,
   };
+}
+
+/**
+ * The values a path key names after "#" that no parameter declares (APIs.guru's conversions write a query
+ * the operation is told apart by there: Azure's "/v2/{name}/blobs/uploads/#mode=resumable"). A fragment
+ * is never sent, so they go in the query; a declared one (AWS's X-Amz-Target header) is generated as such.
+ */
+function keyQuery(op: Operation, conditions: string): Record<string, string> {
+  const declared = new Set(op.parameters.map((p) => p.name.toLowerCase()));
+  const query: Record<string, string> = {};
+  for (const part of conditions.split('&')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = decoded(part.slice(0, eq));
+    if (!declared.has(name.toLowerCase())) query[name] = decoded(part.slice(eq + 1));
+  }
+  return query;
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
