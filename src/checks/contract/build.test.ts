@@ -25,6 +25,27 @@ function generated(partial: Partial<GeneratedRequest>): GeneratedRequest {
 }
 
 describe('toHttpRequest', () => {
+  test('headers a spec declares but the HTTP layer owns are not sent; values are made sendable', () => {
+    const req = toHttpRequest(
+      op('PUT', '/upload'),
+      generated({
+        headers: {
+          'Content-Length': '-1',
+          'Transfer-Encoding': 'x',
+          Signature: 'keyId="SN=9FA1",algorithm="rsa-sha256"\n',
+          'X-Name': 'Zoë ☃',
+          'X-Ctl': 'a\u0001b',
+        },
+      }),
+      false,
+    );
+    assert.deepEqual(req.headers, {
+      Signature: 'keyId="SN=9FA1",algorithm="rsa-sha256"',
+      'X-Name': `Zoë ${encodeURIComponent('☃')}`,
+      'X-Ctl': 'ab',
+    });
+  });
+
   test('a path key\'s "#name=value" goes in the query unless a parameter declares it (APIs.guru conversions)', () => {
     const upload = op('POST', '/v2/{name}/blobs/uploads/#mode=resumable&from');
     const req = toHttpRequest(

@@ -10,10 +10,12 @@ export function toHttpRequest(op: Operation, generated: GeneratedRequest, auth: 
   );
   const query =
     hash === -1 ? generated.query : { ...keyQuery(op, op.path.slice(hash + 1)), ...generated.query };
-  const headers: Record<string, string> = { ...generated.headers };
-  for (const name of Object.keys(headers)) {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(generated.headers)) {
+    // The HTTP client frames the message: a spec's Content-Length or Transfer-Encoding parameter is not sent.
+    if (MANAGED_HEADERS.test(name)) continue;
     // A generated idempotency key would repeat across runs with the same seed and hit a real conflict.
-    if (/idempotency|request-id/i.test(name)) headers[name] = randomUUID();
+    headers[name] = /idempotency|request-id/i.test(name) ? randomUUID() : headerValue(value);
   }
   let body: unknown = generated.body;
   if (generated.contentType) {
@@ -37,6 +39,25 @@ export function toHttpRequest(op: Operation, generated: GeneratedRequest, auth: 
     operation: op.id,
     auth,
   };
+}
+
+/** Headers the HTTP layer owns (framing, connection management): never taken from a spec's parameters. */
+const MANAGED_HEADERS =
+  /^(content-length|transfer-encoding|host|connection|keep-alive|proxy-connection|upgrade|te|trailer|expect)$/i;
+
+/**
+ * A value as a header can carry it: line breaks (an example written as a YAML block keeps its last one)
+ * become spaces, other control characters go, the ends are trimmed, and characters beyond Latin-1 are
+ * percent-encoded (HTTP field values are bytes; undici refuses anything else).
+ */
+function headerValue(value: string): string {
+  const flat = value
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '')
+    .trim();
+  return /[^\u0000-\u00ff]/.test(flat)
+    ? flat.replace(/[^\u0000-\u00ff]+/g, (c) => encodeURIComponent(c))
+    : flat;
 }
 
 /**
