@@ -40,6 +40,14 @@ describe('stringForPattern', () => {
     assert.equal(stringForPattern('([unclosed', createRng(1)), undefined);
   });
 
+  test('unbounded quantifiers shrink to fit a maximum length (AWS: ".*<uuid>.*", length 36)', () => {
+    const uuid = '.*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}.*';
+    for (let seed = 0; seed < 20; seed++) {
+      const s = stringForPattern(uuid, createRng(seed), 36, 36);
+      assert.ok(s !== undefined && s.length === 36 && new RegExp(uuid).test(s), `seed ${seed}: ${s}`);
+    }
+  });
+
   test('is deterministic for a seed', () => {
     const p = '^[A-Z]{3}-\\d{2,5}$';
     assert.equal(stringForPattern(p, createRng(7)), stringForPattern(p, createRng(7)));

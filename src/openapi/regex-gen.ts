@@ -257,11 +257,14 @@ export function stringForPattern(
   maxLength = Infinity,
 ): string | undefined {
   let gen: (rng: Rng) => string;
+  let tight: (rng: Rng) => string;
   let long: (rng: Rng) => string;
   let re: RegExp;
   try {
     re = new RegExp(pattern);
     gen = compilePattern(pattern);
+    // Unbounded quantifiers at their least ("*" none, "+" one): ".*<uuid>.*" with maxLength 36 is the uuid.
+    tight = compilePattern(pattern, 0);
     // For long minimum lengths, later tries let unbounded quantifiers repeat further.
     long = minLength > UNBOUNDED_EXTRA ? compilePattern(pattern, Math.min(minLength + 2, maxLength)) : gen;
   } catch {
@@ -270,7 +273,7 @@ export function stringForPattern(
   for (let i = 0; i < 25; i++) {
     let s: string;
     try {
-      s = (i < 5 ? gen : long)(rng);
+      s = (i < 5 ? gen : i < 10 && maxLength < Infinity ? tight : long)(rng);
     } catch {
       return undefined;
     }
