@@ -141,6 +141,18 @@ describe('sample(): behaviour', async () => {
     }
   });
 
+  test('a date-time with a pattern of digits (ShipEngine) gets real date-times', () => {
+    const date = {
+      type: 'string',
+      format: 'date-time',
+      pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[-+]\\d{2}:\\d{2}))?$',
+    } as JsonSchema;
+    for (let seed = 0; seed < 20; seed++) {
+      const value = spec.sample(date, { seed, direction: 'response' });
+      assert.deepEqual(spec.validateValue(date, value, 'response'), [], String(value));
+    }
+  });
+
   test('a number with format int32 gets integers; items no value satisfies leave an optional array empty', () => {
     for (let seed = 0; seed < 20; seed++) {
       const count = spec.sample({ type: 'number', format: 'int32' }, { seed, direction: 'response' });
