@@ -102,6 +102,38 @@ describe('discriminators', () => {
     }
   });
 
+  test('a value of the base whose subtypes all require more is drawn from a subtype (Azure Service Fabric)', async () => {
+    // OpenAPI 3.0, no mapping: the kind is a $ref to an enum with a value no subtype takes, and each subtype
+    // (named by x-ms-discriminator-value) requires a property of its own.
+    const spec = await specOf(`openapi: 3.0.0
+info: { title: Backups, version: "1" }
+paths: {}
+components:
+  schemas:
+    ScheduleKind: { type: string, enum: [Invalid, TimeBased, FrequencyBased] }
+    Schedule:
+      discriminator: { propertyName: ScheduleKind }
+      required: [ScheduleKind]
+      properties: { ScheduleKind: { $ref: "#/components/schemas/ScheduleKind" } }
+    FrequencyBasedSchedule:
+      x-ms-discriminator-value: FrequencyBased
+      allOf: [{ $ref: "#/components/schemas/Schedule" }]
+      required: [Interval]
+      properties: { Interval: { type: string, format: duration } }
+    TimeBasedSchedule:
+      x-ms-discriminator-value: TimeBased
+      allOf: [{ $ref: "#/components/schemas/Schedule" }]
+      required: [RunTimes]
+      properties: { RunTimes: { type: array, items: { type: string, format: date-time } } }
+`);
+    const schedule = spec.resolve({ $ref: '#/components/schemas/Schedule' });
+    for (let seed = 0; seed < 8; seed++) {
+      const value = spec.sample(schedule, { seed, direction: 'response' }) as Record<string, unknown>;
+      assert.deepEqual(spec.validateValue(schedule, value, 'response'), [], JSON.stringify(value));
+      assert.ok(['TimeBased', 'FrequencyBased'].includes(String(value.ScheduleKind)), JSON.stringify(value));
+    }
+  });
+
   test('OpenAPI 3.0 oneOf with a mapping (a bare name and a ref): the mapped schema decides', async () => {
     const spec = await specOf(PETS_V3);
     const pet = spec.resolve({ $ref: '#/components/schemas/Pet' });

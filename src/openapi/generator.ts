@@ -79,7 +79,7 @@ export function generate(schema: JsonSchema, ctx: GenContext, depth = 0): unknow
     case 'array':
       return generateArray(s, ctx, depth);
     case 'object':
-      return pinDiscriminator(s, generateObject(s, ctx, depth), ctx);
+      return pinDiscriminator(s, generateObject(s, ctx, depth), ctx, depth);
     default:
       return generateString(s, ctx);
   }
@@ -184,7 +184,12 @@ function withoutOthersRequired(
  * A subtype of a discriminating base (allOf inheritance, Swagger 2.0): the property gets the value of
  * a mapped schema the object is valid against, so the generated object names its own type.
  */
-function pinDiscriminator(s: Record<string, unknown>, value: Record<string, unknown>, ctx: GenContext) {
+function pinDiscriminator(
+  s: Record<string, unknown>,
+  value: Record<string, unknown>,
+  ctx: GenContext,
+  depth: number,
+) {
   const d = discriminatorOf(s);
   if (!d || Array.isArray(s.oneOf) || Array.isArray(s.anyOf)) return value;
   const entries = ctx.rng.shuffle(Object.entries(d.mapping));
@@ -192,6 +197,21 @@ function pinDiscriminator(s: Record<string, unknown>, value: Record<string, unkn
     const candidate = { ...value, [d.propertyName]: name };
     const target = ctx.lookup(ref);
     if (target !== undefined && safeValid(ctx, target, candidate)) return candidate;
+  }
+  // The base alone satisfies none of its subtypes (they require properties of their own, Azure's
+  // FrequencyBased schedule its Interval): a value of one of them, drawn from the subtype itself.
+  if (depth < SOFT_DEPTH) {
+    for (const [name, ref] of entries) {
+      const target = ctx.lookup(ref);
+      if (target === undefined) continue;
+      try {
+        const drawn = generate(target, ctx, depth + 1);
+        const candidate = isObject(drawn) ? { ...drawn, [d.propertyName]: name } : undefined;
+        if (candidate && safeValid(ctx, target, candidate)) return candidate;
+      } catch (error) {
+        if (!(error instanceof Unsatisfiable)) throw error;
+      }
+    }
   }
   return entries.length > 0 ? { ...value, [d.propertyName]: entries[0]![0] } : value;
 }
