@@ -131,6 +131,21 @@ describe('findingFromIssue', () => {
     });
   });
 
+  test('a value matching several oneOf alternatives points at the spec', () => {
+    const f = findingFromIssue(
+      {
+        code: 'body.schema',
+        message: 'expected exactly one oneOf alternative, got matches alternatives 0 and 1',
+        pointer: '',
+        expected: 'exactly one oneOf alternative',
+        actual: 'matches alternatives 0 and 1',
+      },
+      op,
+      response(200, '{}'),
+    );
+    assert.match(f.hint ?? '', /spec should make them exclusive/);
+  });
+
   test('an unknown issue code gets the generic hint', () => {
     const f = findingFromIssue({ code: 'something.new', message: 'm', pointer: '' }, op, response(200, ''));
     assert.equal(f.hint, 'Align the API and its spec.');

@@ -70,7 +70,14 @@ export function findingFromIssue(issue: SpecIssue, operation: Operation, respons
     pointer: issue.pointer,
     ...(issue.expected !== undefined && { expected: issue.expected }),
     ...(issue.actual !== undefined && { actual: issue.actual }),
-    hint: HINTS[issue.code] ?? 'Align the API and its spec.',
+    hint: hintFor(issue),
     curl: response.curl,
   };
+}
+
+/** The remediation for an issue; overlapping oneOf alternatives are nearly always the spec's to fix. */
+function hintFor(issue: SpecIssue): string {
+  if (issue.expected === 'exactly one oneOf alternative')
+    return 'The value matches several oneOf alternatives: the spec should make them exclusive (required properties, a discriminator, distinct types) or use anyOf.';
+  return HINTS[issue.code] ?? 'Align the API and its spec.';
 }

@@ -34,8 +34,14 @@ export function chooseMedia(response: ResponseSpec): { key: string; contentType:
   const keys = Object.keys(response.content);
   const key = keys.find((k) => isJsonMedia(k)) ?? keys.find((k) => k.includes('*')) ?? keys[0];
   if (key === undefined) return undefined;
-  // A range cannot be sent as a Content-Type: JSON is covered by */* and application/*.
-  const contentType = key.includes('*') ? 'application/json' : key;
+  // A range cannot be sent as a Content-Type: JSON is covered by */* and application/*; another
+  // range (image/*, audio/*) gets a type of its own family.
+  const family = key.split('/')[0] ?? '*';
+  const contentType = !key.includes('*')
+    ? key
+    : family === '*' || family === 'application'
+      ? 'application/json'
+      : `${family}/octet-stream`;
   return { key, contentType };
 }
 

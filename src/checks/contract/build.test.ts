@@ -35,6 +35,8 @@ describe('toHttpRequest', () => {
           Signature: 'keyId="SN=9FA1",algorithm="rsa-sha256"\n',
           'X-Name': 'Zoë ☃',
           'X-Ctl': 'a\u0001b',
+          '': 'nameless',
+          'Bad Name': 'x',
         },
       }),
       false,

@@ -12,8 +12,9 @@ export function toHttpRequest(op: Operation, generated: GeneratedRequest, auth: 
     hash === -1 ? generated.query : { ...keyQuery(op, op.path.slice(hash + 1)), ...generated.query };
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(generated.headers)) {
-    // The HTTP client frames the message: a spec's Content-Length or Transfer-Encoding parameter is not sent.
-    if (MANAGED_HEADERS.test(name)) continue;
+    // The HTTP client frames the message: a spec's Content-Length or Transfer-Encoding parameter is not sent;
+    // nor is a parameter whose name no header can have (Notion's spec declares one named "").
+    if (MANAGED_HEADERS.test(name) || !HEADER_NAME.test(name)) continue;
     // A generated idempotency key would repeat across runs with the same seed and hit a real conflict.
     headers[name] = /idempotency|request-id/i.test(name) ? randomUUID() : headerValue(value);
   }
@@ -40,6 +41,9 @@ export function toHttpRequest(op: Operation, generated: GeneratedRequest, auth: 
     auth,
   };
 }
+
+/** An HTTP field name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Headers the HTTP layer owns (framing, connection management): never taken from a spec's parameters. */
 const MANAGED_HEADERS =

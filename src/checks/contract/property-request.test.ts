@@ -58,6 +58,32 @@ describe('requestArbitrary', () => {
     assert.ok(valid.some((v) => !('query:tags' in v.params)) && valid.some((v) => 'query:tags' in v.params));
   });
 
+  test("a path parameter no value of which fits a segment does not hang the draw (Jellyfin's plugin version)", async () => {
+    const file = join(dir, 'plugins.yaml');
+    writeFileSync(
+      file,
+      `openapi: 3.0.1
+info: { title: Plugins, version: 1.0.0 }
+paths:
+  /plugins/{version}:
+    delete:
+      operationId: uninstall
+      parameters:
+        - name: version
+          in: path
+          required: true
+          schema: { type: object, additionalProperties: false, properties: { Major: { type: integer, readOnly: true } } }
+      responses: { '204': { description: gone } }
+`,
+    );
+    const plugins = await loadSpec(file);
+    const shape = requestShape(plugins.operation('uninstall')!);
+    // Every draw is {} (readOnly is never sent), an empty segment: the requests are refused before sending.
+    const values = fc.sample(requestArbitrary(shape, plugins, {}), { seed: 1, numRuns: 5 });
+    assert.equal(values.length, 5);
+    assert.ok(values.every((v) => invalidPart(shape, v, plugins) === 'path:version'));
+  });
+
   test('known values (captured ids) are fixed in parameters and same-named body properties', () => {
     const shape = requestShape(op);
     const values = fc.sample(requestArbitrary(shape, spec, { shelfId: 's-42' }), { seed: 2, numRuns: 30 });

@@ -50,7 +50,7 @@ export function requestArbitrary(
     model[key] = fixed
       ? fc.constant(known[param.name])
       : param.in === 'path'
-        ? schemaArbitrary(schema, spec).filter((v) => !ANOTHER_ROUTE.test(serialize(v, ',')))
+        ? pathValues(schemaArbitrary(schema, spec))
         : schemaArbitrary(schema, spec);
     if (param.required || fixed || param.in === 'path') required.add(key);
   }
@@ -74,6 +74,19 @@ export function requestArbitrary(
  * whole request.
  */
 const ANOTHER_ROUTE = /^\.{0,2}$/;
+
+/**
+ * An arbitrary's values that fit a path segment. When its first 50 draws hold none (Jellyfin's plugin
+ * `version`: an object whose properties are all readOnly, so `{}` in a request, an empty segment), it is
+ * left unfiltered — fast-check's filter would draw forever — and the requests it makes are refused before
+ * sending (invalidPart), which the coverage notes say.
+ */
+function pathValues(arb: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+  const fits = (v: unknown) => !ANOTHER_ROUTE.test(serialize(v, ','));
+  const some =
+    fc.sample(arb, { numRuns: 3, seed: 1 }).some(fits) || fc.sample(arb, { numRuns: 50, seed: 2 }).some(fits);
+  return some ? arb.filter(fits) : arb;
+}
 
 /**
  * Optional parameters one request may carry. Some operations document hundreds (gsmtasks.com's
