@@ -76,6 +76,28 @@ describe('schemaArbitrary', () => {
     });
   }
 
+  test('unique items fewer than minItems allow do not hang the draw: the most there are', () => {
+    const impossible = {
+      type: 'array',
+      items: { enum: ['a', 'b'] },
+      uniqueItems: true,
+      minItems: 3,
+    } as JsonSchema;
+    const values = fc.sample(schemaArbitrary(impossible, spec), { seed: 1, numRuns: 5 }) as string[][];
+    assert.ok(
+      values.every((v) => v.length <= 2 && new Set(v).size === v.length),
+      JSON.stringify(values),
+    );
+    const plenty = {
+      type: 'array',
+      items: { type: 'integer' },
+      uniqueItems: true,
+      minItems: 3,
+    } as JsonSchema;
+    for (const v of fc.sample(schemaArbitrary(plenty, spec), { seed: 1, numRuns: 20 }) as number[][])
+      assert.ok(v.length >= 3 && new Set(v).size === v.length, JSON.stringify(v));
+  });
+
   test('the same seed gives the same values; another seed other values', () => {
     const draw = (seed: number) => fc.sample(schemaArbitrary(ref('Order'), spec), { seed, numRuns: 20 });
     assert.deepEqual(draw(42), draw(42));
