@@ -1,7 +1,8 @@
 import { InputError } from '../core/errors.js';
+import { fieldValue, sendableField } from '../http/fields.js';
 import type { ResolvedTls } from '../http/types.js';
 import { appendQuery, parseBase } from '../http/url.js';
-import { fillPath } from '../openapi/index.js';
+import { fillPath, pathKeyQuery } from '../openapi/index.js';
 import type { ApiSpec } from '../openapi/types.js';
 import type { HttpStepSpec } from './types.js';
 
@@ -34,8 +35,13 @@ export function resolveLoadTarget(
   const operation = options.spec?.operation(text);
   if (operation && options.spec && !ABSOLUTE.test(where)) {
     const generated = options.spec.generateRequest(operation, { seed: options.seed ?? 1 });
-    const path = appendQuery(fillPath(operation.path, generated.pathParams), generated.query);
-    const headers: Record<string, string> = { ...generated.headers };
+    const path = appendQuery(fillPath(operation.path, generated.pathParams), {
+      ...pathKeyQuery(operation),
+      ...generated.query,
+    });
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(generated.headers))
+      if (sendableField(name)) headers[name] = fieldValue(value);
     let body: string | undefined;
     if (generated.body !== undefined) {
       body = typeof generated.body === 'string' ? generated.body : JSON.stringify(generated.body);

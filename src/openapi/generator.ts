@@ -248,16 +248,10 @@ function generateString(s: Record<string, unknown>, ctx: GenContext): string {
   const min = typeof s.minLength === 'number' ? s.minLength : 0;
   const max = typeof s.maxLength === 'number' ? s.maxLength : Infinity;
   if (typeof s.pattern === 'string') {
-    // A format and a pattern together (a date-time pattern of digits): a value of the format that also
-    // matches, when there is one — the pattern's own draws rarely make a real date.
+    // A format and a pattern together (a date-time pattern of digits): a value of the format the whole
+    // schema accepts, when there is one — the pattern's own draws rarely make a real date.
     const formatted = typeof s.format === 'string' ? stringForFormat(s.format, ctx.rng) : undefined;
-    if (
-      formatted !== undefined &&
-      formatted.length >= min &&
-      formatted.length <= max &&
-      matches(s.pattern, formatted)
-    )
-      return formatted;
+    if (formatted !== undefined && safeValid(ctx, s, formatted)) return formatted;
     const out = stringForPattern(s.pattern, ctx.rng, min, max);
     if (out === undefined) throw new Unsatisfiable(`no string found for pattern ${s.pattern}`);
     return out;
@@ -272,14 +266,6 @@ function generateString(s: Record<string, unknown>, ctx: GenContext): string {
   const chars = 'abcdefghijklmnopqrstuvwxyz0123456789';
   for (let i = 0; i < length; i++) out += chars[ctx.rng.int(0, chars.length - 1)];
   return out;
-}
-
-function matches(pattern: string, value: string): boolean {
-  try {
-    return new RegExp(pattern, 'u').test(value);
-  } catch {
-    return false;
-  }
 }
 
 function decimals(n: number): number {

@@ -4,7 +4,7 @@ export { describeValue } from './issues.js';
 export { loadSpec } from './load.js';
 export { essence, isJsonMedia, matchMediaType } from './media-type.js';
 export { queryValue, serialize } from './param-serialize.js';
-export { fillPath } from './request-gen.js';
+export { fillPath, pathKeyQuery } from './request-gen.js';
 export { stripServerBase } from './router.js';
 export { propertyNames, schemaTypes } from './schema-props.js';
 export type * from './types.js';

@@ -1,6 +1,7 @@
 import { essence, isJsonMedia, preferredMediaType } from './media-type.js';
 import { queryValue, serialize } from './param-serialize.js';
 import { isObject } from './pointer.js';
+import { keyConditions } from './router.js';
 import { propertyNames } from './schema-props.js';
 import type { GeneratedRequest, GenerateOptions, JsonSchema, Operation, Parameter } from './types.js';
 
@@ -94,6 +95,22 @@ export function fillPath(template: string, pathParams: Record<string, string>): 
   return template.replace(/\{([^{}]+)\}/g, (m, name: string) =>
     pathParams[name] === undefined ? m : encodeURIComponent(pathParams[name] as string),
   );
+}
+
+/**
+ * The values a path key names after "#" that no parameter declares (APIs.guru's conversions write there
+ * the query an operation is told apart by: Azure's "/v2/{name}/blobs/uploads/#mode=resumable"). A
+ * fragment is never sent, so they belong in the query; a declared one (AWS's X-Amz-Target header) is
+ * generated as its parameter.
+ */
+export function pathKeyQuery(op: Operation): Record<string, string> {
+  const hash = op.path.indexOf('#');
+  if (hash === -1) return {};
+  const declared = new Set(op.parameters.map((p) => p.name.toLowerCase()));
+  const query: Record<string, string> = {};
+  for (const [name, value] of keyConditions(op.path.slice(hash + 1)))
+    if (value !== undefined && !declared.has(name.toLowerCase())) query[name] = value;
+  return query;
 }
 
 function pick(

@@ -42,7 +42,7 @@ export class Router {
     const names: string[] = [];
     const cut = op.path.search(/[?#]/);
     const template = cut === -1 ? op.path : op.path.slice(0, cut);
-    const query = cut === -1 ? [] : queryConditions(op.path.slice(cut + 1));
+    const query = cut === -1 ? [] : keyConditions(op.path.slice(cut + 1));
     for (const segment of splitPath(template)) {
       const whole = WHOLE_PARAM.exec(segment);
       if (whole) {
@@ -191,8 +191,11 @@ function valued(terminal: Terminal): number {
   return terminal.query.filter(([, value]) => value !== undefined).length;
 }
 
-/** "Action=RunInstances&Version=2016-11-15" or "analyzerArn&resourceArn": names with the value wanted, if any. */
-function queryConditions(text: string): [string, string | undefined][] {
+/**
+ * The conditions a path key writes after "?" or "#": "Action=RunInstances&Version=2016-11-15" or
+ * "analyzerArn&resourceArn" — names with the value wanted, if any.
+ */
+export function keyConditions(text: string): [string, string | undefined][] {
   return text
     .split('&')
     .filter((part) => part !== '')

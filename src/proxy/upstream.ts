@@ -2,6 +2,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttp
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { InputError } from '../core/errors.js';
+import { HOP_BY_HOP } from '../http/fields.js';
 
 /** TLS towards the upstream: extra CA, client certificate, or no verification (PEM text). */
 export interface UpstreamTls {
@@ -21,19 +22,6 @@ export interface Upstream {
   readonly agent: http.Agent;
   readonly timeoutMs: number;
 }
-
-/** Headers that belong to one connection, never forwarded (RFC 9110 section 7.6.1). */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
 
 /** Parses the upstream URL (http or https, optional path prefix) and builds its agent (with `lookup` if given). */
 export function createUpstream(

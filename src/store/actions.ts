@@ -1,7 +1,7 @@
 // Runs of automated actions (rollback / throttle webhooks, re-runs, tickets) and their outcomes: the guards
 // (cool-down, max per hour) count them, the timeline shows them. Audited: an action changes the world, and
 // approving one is a decision.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { InputError } from '../core/errors.js';
 import { appendAudit } from './audit.js';
 import { type Actor, newId, parseJson, type StoreContext } from './context.js';
@@ -169,7 +169,7 @@ export interface GuardedWriter {
   update(id: string, input: RunUpdate, by: Actor): Promise<ActionRun>;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
+type Db = StoreContext['db'];
 
 async function insertRun(
   trx: Transaction<Database>,
